@@ -1,0 +1,143 @@
+#include "cli.h"
+
+#include "clicommands.h"
+
+#include <QCommandLineParser>
+
+namespace strata {
+namespace {
+
+const QStringList& commandNames()
+{
+    static const QStringList names = {QStringLiteral("status"), QStringLiteral("up"),
+                                      QStringLiteral("down"),   QStringLiteral("new"),
+                                      QStringLiteral("baseline")};
+    return names;
+}
+
+QString usageText()
+{
+    return QStringLiteral(
+        "Usage: strata [COMMAND] [OPTIONS]\n"
+        "Without a command, opens the window.\n\n"
+        "Commands:\n"
+        "  status                 what is applied, pending and drifted, per database\n"
+        "  up                     apply pending migrations (--to V, --dry-run)\n"
+        "  down                   revert applied migrations (--steps N or --to V)\n"
+        "  new NAME               write the next-numbered migration file (--db X)\n"
+        "  baseline V             record migrations up to V as applied, without running them\n\n"
+        "Options:\n"
+        "  --project PATH         a folder with strata.toml, or a wrangler.toml/.jsonc\n"
+        "                         (default: the current folder)\n"
+        "  --demo                 use the bundled demo project\n"
+        "  --db BINDING           the database (repeatable; default: all, or the only one)\n"
+        "  --env NAME             the environment (default: local, else the first)\n"
+        "  --json                 machine-readable output\n"
+        "  --to V                 up: apply up to V; down: revert everything above V\n"
+        "  --steps N              down: revert the last N migrations (default 1)\n"
+        "  --dry-run              run inside a transaction that is rolled back\n"
+        "  --allow-drift          apply or revert even though the database has drifted\n"
+        "  --confirm ENV          confirm work on a protected environment without a prompt\n"
+        "  --lock-timeout SECS    how long to wait for another apply (default 10)\n"
+        "  --version              print the version\n\n"
+        "Exit codes: 0 ok, 1 a migration failed or drift, 2 usage or project error,\n"
+        "3 the database is busy with another apply.\n");
+}
+
+} // namespace
+
+bool isCliInvocation(const QStringList& arguments)
+{
+    for (const QString& a : arguments.mid(1)) {
+        if (commandNames().contains(a) || a == QLatin1String("--version") ||
+            a == QLatin1String("-v") || a == QLatin1String("--help") || a == QLatin1String("-h"))
+            return true;
+    }
+    return false;
+}
+
+int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTextStream& input,
+           bool interactive)
+{
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption project(QStringLiteral("project"), {}, QStringLiteral("path"));
+    const QCommandLineOption demo(QStringLiteral("demo"));
+    const QCommandLineOption db(QStringLiteral("db"), {}, QStringLiteral("binding"));
+    const QCommandLineOption env(QStringLiteral("env"), {}, QStringLiteral("name"));
+    const QCommandLineOption json(QStringLiteral("json"));
+    const QCommandLineOption to(QStringLiteral("to"), {}, QStringLiteral("version"));
+    const QCommandLineOption steps(QStringLiteral("steps"), {}, QStringLiteral("n"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"));
+    const QCommandLineOption allowDrift(QStringLiteral("allow-drift"));
+    const QCommandLineOption confirm(QStringLiteral("confirm"), {}, QStringLiteral("env"));
+    const QCommandLineOption lockTimeout(QStringLiteral("lock-timeout"), {},
+                                         QStringLiteral("seconds"));
+    const QCommandLineOption version(QStringList{QStringLiteral("version"), QStringLiteral("v")});
+    const QCommandLineOption help(QStringList{QStringLiteral("help"), QStringLiteral("h")});
+    parser.addOptions({project, demo, db, env, json, to, steps, dryRun, allowDrift, confirm,
+                       lockTimeout, version, help});
+    if (!parser.parse(arguments)) {
+        err << "strata: " << parser.errorText() << "\n" << "Try 'strata --help'.\n";
+        return ExitUsage;
+    }
+    if (parser.isSet(help)) {
+        out << usageText();
+        return ExitOk;
+    }
+    if (parser.isSet(version)) {
+        out << "strata " << STRATA_VERSION << "\n";
+        return ExitOk;
+    }
+
+    CliRequest req;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty()) {
+        err << "strata: no command given.\n" << usageText();
+        return ExitUsage;
+    }
+    req.command = positional.first();
+    req.arguments = positional.mid(1);
+    if (!commandNames().contains(req.command)) {
+        err << "strata: unknown command '" << req.command << "'. Try 'strata --help'.\n";
+        return ExitUsage;
+    }
+    req.projectPath = parser.value(project);
+    req.demo = parser.isSet(demo);
+    req.databases = parser.values(db);
+    req.environment = parser.value(env);
+    req.json = parser.isSet(json);
+    req.options.dryRun = parser.isSet(dryRun);
+    req.options.allowDrift = parser.isSet(allowDrift);
+    req.confirm = parser.value(confirm);
+    req.interactive = interactive;
+    if (parser.isSet(to)) {
+        bool ok = false;
+        req.options.toVersion = parser.value(to).toLongLong(&ok);
+        if (!ok || *req.options.toVersion < 0) {
+            err << "strata: --to takes a version number, e.g. --to 12\n";
+            return ExitUsage;
+        }
+    }
+    if (parser.isSet(steps)) {
+        bool ok = false;
+        req.options.steps = parser.value(steps).toInt(&ok);
+        if (!ok || req.options.steps < 1) {
+            err << "strata: --steps takes a whole number of at least 1\n";
+            return ExitUsage;
+        }
+    }
+    if (parser.isSet(lockTimeout)) {
+        bool ok = false;
+        const double secs = parser.value(lockTimeout).toDouble(&ok);
+        if (!ok || secs < 0) {
+            err << "strata: --lock-timeout takes seconds, e.g. --lock-timeout 30\n";
+            return ExitUsage;
+        }
+        req.options.lockTimeoutMs = int(secs * 1000);
+    }
+    CliCommands commands(req, out, err, input);
+    return commands.run();
+}
+
+} // namespace strata

@@ -1,0 +1,81 @@
+#pragma once
+
+// Applies and reverts the migrations of one database in one environment, and tells its status.
+// Every rule of the product lives here: each migration and its history row in one transaction,
+// a failure rolls that migration back whole and names file, line, statement and cause; one
+// applier at a time; drift refused unless allowed; D1's limits checked before anything runs.
+
+#include "migrationstatus.h"
+#include "project.h"
+#include "result.h"
+
+#include <functional>
+#include <optional>
+
+namespace strata {
+
+struct RunOptions
+{
+    std::optional<qint64> toVersion; // up: apply up to and including it; down: revert above it
+    int steps = 1;                   // down: how many to revert when toVersion is unset
+    bool dryRun = false;             // run inside one transaction that is rolled back
+    bool allowDrift = false;
+    int lockTimeoutMs = 10000;       // how long to wait for another applier
+};
+
+struct StepResult
+{
+    QString fileName;
+    qint64 version = 0;
+    qint64 durationMs = 0;
+    int statements = 0;
+};
+
+struct RunReport
+{
+    bool dryRun = false;
+    bool down = false;
+    QList<StepResult> steps;      // what was applied / reverted (or would be, in a dry run)
+    std::optional<Error> failure; // the migration that failed; everything before it stands
+};
+
+// Called before each migration: (index from 0, how many in the plan, file name).
+using ProgressFn = std::function<void(int index, int total, const QString& fileName)>;
+
+enum class ErrorKind { Project, Drift, Busy, Failed };
+
+class Migrator final
+{
+public:
+    Migrator(Project project, QString binding, QString environment);
+    Migrator(const Migrator&) = delete; // holds pointers into its own Project
+    Migrator& operator=(const Migrator&) = delete;
+
+    const Project& project() const { return m_project; }
+    const Database& database() const { return *m_db; }
+    const Environment& environment() const { return *m_env; }
+    // Empty when the binding and environment exist and can be worked on from here.
+    std::optional<Error> targetProblem() const;
+
+    Result<DatabaseStatus> status() const;
+    Result<RunReport> up(const RunOptions& options, const ProgressFn& progress = {});
+    Result<RunReport> down(const RunOptions& options, const ProgressFn& progress = {});
+    // Records every migration up to `version` as applied without running it.
+    Result<RunReport> baseline(qint64 version);
+
+    // Why the last Result failed: drives the CLI's exit code.
+    ErrorKind lastErrorKind() const { return m_lastErrorKind; }
+
+private:
+    Project m_project;
+    const Database* m_db = nullptr;
+    const Environment* m_env = nullptr;
+    QString m_binding;
+    QString m_environment;
+    ErrorKind m_lastErrorKind = ErrorKind::Project;
+};
+
+// "user@host": who applied a migration.
+QString currentApplier();
+
+} // namespace strata

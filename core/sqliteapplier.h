@@ -1,0 +1,42 @@
+#pragma once
+
+// Runs a plan of migrations (up, down or baseline) against one SQLite / D1-local database:
+// takes the apply lock, checks drift and D1's limits before anything runs, then gives every
+// migration and its history row one transaction of their own.
+
+#include "migrator.h"
+#include "sqlitesession.h"
+
+namespace strata {
+
+class SqliteApplier final
+{
+public:
+    enum class Direction { Up, Down, Baseline };
+
+    SqliteApplier(const Database& db, const Environment& env, const RunOptions& options);
+
+    Result<RunReport> run(Direction direction, const QList<Migration>& files,
+                          const ProgressFn& progress);
+    ErrorKind errorKind() const { return m_kind; }
+
+private:
+    Error fail(ErrorKind kind, Error error);
+    QList<MigrationEntry> plan(Direction direction, const QList<MigrationEntry>& entries,
+                               std::optional<Error>* refusal) const;
+    std::optional<Error> checkD1Limits(const QList<MigrationEntry>& plan, Direction direction) const;
+    // Runs one migration's statements; on failure an Error naming file, line and statement.
+    std::optional<Error> runStatements(const Migration& mig, Direction direction, int* count);
+    std::optional<Error> runOne(const MigrationEntry& entry, Direction direction, bool inOuterTx,
+                                StepResult* step);
+    std::optional<Error> commitChecked(const Migration& mig);
+
+    const Database& m_db;
+    const Environment& m_env;
+    RunOptions m_options;
+    SqliteHistory m_history;
+    std::unique_ptr<SqliteSession> m_session;
+    ErrorKind m_kind = ErrorKind::Project;
+};
+
+} // namespace strata
