@@ -9,6 +9,13 @@
 #include <QFile>
 #include <QStandardPaths>
 
+// The demo's resource lives in this static library: make sure it is registered (outside any
+// namespace, as Q_INIT_RESOURCE requires).
+static void initDemoResource()
+{
+    Q_INIT_RESOURCE(demo);
+}
+
 namespace strata {
 namespace {
 
@@ -69,7 +76,7 @@ QString demoProjectDir()
 
 Result<QString> ensureDemoProject()
 {
-    Q_INIT_RESOURCE(demo);
+    initDemoResource();
     const QString dir = demoProjectDir();
     if (QFileInfo::exists(dir + QStringLiteral("/strata.toml")))
         return dir;

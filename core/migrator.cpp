@@ -9,13 +9,20 @@
 #include <QFileInfo>
 #include <QSysInfo>
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace strata {
 
 QString currentApplier()
 {
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
-        user = qEnvironmentVariable("LOGNAME", QStringLiteral("unknown"));
+        user = qEnvironmentVariable("LOGNAME");
+    if (user.isEmpty()) {
+        const passwd* pw = getpwuid(geteuid());
+        user = pw ? QString::fromLocal8Bit(pw->pw_name) : QStringLiteral("unknown");
+    }
     return user + QLatin1Char('@') + QSysInfo::machineHostName();
 }
 

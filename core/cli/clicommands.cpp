@@ -303,8 +303,11 @@ void CliCommands::printReport(const Migrator& m, const RunReport& report)
     else
         m_out << report.steps.size() << " " << (report.dryRun ? "would be " + verb : verb)
               << (report.dryRun ? " (dry run: everything was rolled back)" : "") << "\n";
+    const QString stepVerb = report.dryRun ? (report.down ? QStringLiteral("would revert")
+                                                          : QStringLiteral("would apply"))
+                                           : verb;
     for (const StepResult& s : report.steps)
-        m_out << "  " << verb << " " << s.fileName << "  (" << s.statements << " statements, "
+        m_out << "  " << stepVerb << " " << s.fileName << "  (" << s.statements << " statements, "
               << formatDuration(s.durationMs) << ")\n";
     if (report.failure) {
         m_err << "strata: " << report.failure->toString() << "\n";

@@ -1,0 +1,34 @@
+// The strata executable: the command line when a command is given, the window otherwise.
+
+#include "cli.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QTextStream>
+
+#include <cstdio>
+#include <memory>
+#include <unistd.h>
+
+int main(int argc, char* argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    if (strata::isCliInvocation(arguments)) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("strata"));
+        QTextStream out(stdout), err(stderr), in(stdin);
+        const int rc = strata::runCli(app.arguments(), out, err, in, isatty(STDIN_FILENO) != 0);
+        out.flush();
+        err.flush();
+        return rc;
+    }
+
+    QApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("strata"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Strata"));
+    QApplication::setApplicationVersion(QStringLiteral(STRATA_VERSION));
+    return strata::runWindow(app.arguments());
+}
