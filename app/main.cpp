@@ -20,7 +20,8 @@ int main(int argc, char* argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("strata"));
         QTextStream out(stdout), err(stderr), in(stdin);
-        const int rc = strata::runCli(app.arguments(), out, err, in, isatty(STDIN_FILENO) != 0);
+        const strata::CliTerminal terminal{isatty(STDIN_FILENO) != 0, isatty(STDERR_FILENO) != 0};
+        const int rc = strata::runCli(app.arguments(), out, err, in, terminal);
         out.flush();
         err.flush();
         return rc;

@@ -135,102 +135,113 @@ std::optional<Error> SqliteApplier::runStatements(const Migration& mig, Directio
     return std::nullopt;
 }
 
-std::optional<Error> SqliteApplier::commitChecked(const Migration& mig)
+std::optional<Error> SqliteApplier::checkDeferredForeignKeys(const Migration& mig)
 {
-    QString message;
-    int code = 0;
-    if (m_session->exec("COMMIT", &message, &code))
-        return std::nullopt;
-    // Deferred foreign keys are checked at COMMIT: say which table holds the orphans.
-    QString detail;
-    if ((code & 0xff) == SQLITE_CONSTRAINT) {
-        try {
-            SQLite::Statement q(m_session->db(), "PRAGMA foreign_key_check");
-            if (q.executeStep())
-                detail = QStringLiteral("a row of %1 (rowid %2) references a missing row of %3")
-                             .arg(QString::fromUtf8(q.getColumn(0).getText()))
-                             .arg(q.getColumn(1).getInt64())
-                             .arg(QString::fromUtf8(q.getColumn(2).getText()));
-        } catch (const SQLite::Exception&) {
+    // A migration may turn on PRAGMA defer_foreign_keys (D1's way to rebuild a table). Its
+    // orphans would only surface at COMMIT, far from their cause: check them here, per migration.
+    try {
+        if (m_session->db().execAndGet("PRAGMA defer_foreign_keys").getInt() == 0)
+            return std::nullopt;
+        SQLite::Statement q(m_session->db(), "PRAGMA foreign_key_check");
+        if (q.executeStep()) {
+            const QString detail =
+                QStringLiteral("a row of %1 (rowid %2) references a missing row of %3")
+                    .arg(QString::fromUtf8(q.getColumn(0).getText()))
+                    .arg(q.getColumn(1).getInt64())
+                    .arg(QString::fromUtf8(q.getColumn(2).getText()));
+            return Error{QStringLiteral("migration leaves a broken foreign key: ") + detail,
+                         mig.filePath, 0, 0, {}};
         }
+        m_session->exec("PRAGMA defer_foreign_keys = OFF");
+    } catch (const SQLite::Exception& e) {
+        return Error{QStringLiteral("cannot check foreign keys: ") + QString::fromUtf8(e.what()),
+                     mig.filePath, 0, 0, {}};
     }
-    m_session->exec("ROLLBACK");
-    return Error{QStringLiteral("the migration could not be committed: %1%2")
-                     .arg(message, detail.isEmpty() ? QString() : QStringLiteral(" — ") + detail),
-                 mig.filePath, 0, 0, detail};
+    return std::nullopt;
 }
 
-std::optional<Error> SqliteApplier::runOne(const MigrationEntry& entry, Direction direction,
-                                           bool inOuterTx, StepResult* step)
+std::optional<Error> SqliteApplier::execute(const MigrationEntry& entry, Direction direction,
+                                             StepResult* step)
 {
     const Migration& mig = *entry.file;
     step->fileName = mig.fileName;
     step->version = mig.version;
+    if (direction == Direction::Baseline)
+        return std::nullopt;
     QElapsedTimer timer;
     timer.start();
-
-    AppliedMigration record;
-    record.version = mig.version;
-    record.versionText = mig.versionText;
-    record.fileName = mig.fileName;
-    record.checksum = mig.checksum;
-    record.appliedBy = currentApplier();
-    record.baseline = direction == Direction::Baseline;
-    if (direction == Direction::Down && entry.applied)
-        record = *entry.applied;
-    if (direction == Direction::Down && record.versionText.isEmpty())
-        record.versionText = mig.versionText;
-
-    // A file marked no-transaction runs statement by statement outside one (outside a dry run).
-    const bool ownTx = !inOuterTx && (mig.transactional || direction == Direction::Baseline);
-    if (ownTx) {
-        QString message;
-        int code = 0;
-        if (!m_session->exec("BEGIN IMMEDIATE", &message, &code)) {
-            m_kind = (code & 0xff) == SQLITE_BUSY ? ErrorKind::Busy : ErrorKind::Failed;
-            return Error{QStringLiteral("cannot start the migration's transaction: ") + message,
-                         m_env.path, 0, 0, {}};
-        }
-        if (m_db.dialect == Dialect::D1)
-            m_session->exec("PRAGMA defer_foreign_keys = ON");
-    }
-    auto abort = [&](Error e) -> std::optional<Error> {
-        if (ownTx)
-            m_session->exec("ROLLBACK");
-        m_kind = ErrorKind::Failed;
-        return e;
-    };
-
-    try {
-        if (direction != Direction::Baseline) {
-            if (auto err = runStatements(mig, direction, &step->statements)) {
-                if (!mig.transactional && !inOuterTx)
-                    err->message += QStringLiteral(" (this file runs without a transaction: the "
-                                                   "statements before this one stay applied)");
-                return abort(*err);
-            }
-        }
-        record.durationMs = timer.elapsed();
-        record.sql = direction == Direction::Up ? mig.upSql : QString();
-        if (!ownTx && !inOuterTx)
-            m_session->exec("BEGIN IMMEDIATE");
-        if (direction == Direction::Down)
-            m_history.remove(m_session->db(), record);
-        else
-            m_history.record(m_session->db(), record);
-    } catch (const SQLite::Exception& e) {
-        return abort(Error{QStringLiteral("cannot record the migration in the history: ") +
-                               QString::fromUtf8(e.what()),
-                           mig.filePath, 0, 0, {}});
-    }
-    if (!inOuterTx) {
-        if (auto err = commitChecked(mig)) {
-            m_kind = ErrorKind::Failed;
-            return err;
-        }
-    }
+    if (auto err = runStatements(mig, direction, &step->statements))
+        return err;
+    if (auto err = checkDeferredForeignKeys(mig))
+        return err;
     step->durationMs = timer.elapsed();
     return std::nullopt;
+}
+
+std::optional<Error> SqliteApplier::record(const MigrationEntry& entry, Direction direction,
+                                           const StepResult& step)
+{
+    const Migration& mig = *entry.file;
+    AppliedMigration row;
+    if (direction == Direction::Down && entry.applied) {
+        row = *entry.applied;
+        if (row.versionText.isEmpty())
+            row.versionText = mig.versionText;
+    } else {
+        row.version = mig.version;
+        row.versionText = mig.versionText;
+        row.fileName = mig.fileName;
+        row.checksum = mig.checksum;
+        row.appliedBy = currentApplier();
+        row.baseline = direction == Direction::Baseline;
+        row.durationMs = step.durationMs;
+        row.sql = direction == Direction::Up ? mig.upSql : QString();
+    }
+    try {
+        if (direction == Direction::Down)
+            m_history.remove(m_session->db(), row);
+        else
+            m_history.record(m_session->db(), row);
+    } catch (const SQLite::Exception& e) {
+        return Error{QStringLiteral("cannot record the migration in the history: ") +
+                         QString::fromUtf8(e.what()),
+                     mig.filePath, 0, 0, {}};
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> SqliteApplier::begin()
+{
+    QString message;
+    int code = 0;
+    if (m_session->exec("BEGIN IMMEDIATE", &message, &code)) {
+        try {
+            m_history.ensureTables(m_session->db());
+        } catch (const SQLite::Exception& e) {
+            m_session->exec("ROLLBACK");
+            return Error{QStringLiteral("cannot create the history table: ") +
+                             QString::fromUtf8(e.what()),
+                         m_env.path, 0, 0, {}};
+        }
+        return std::nullopt;
+    }
+    m_kind = (code & 0xff) == SQLITE_BUSY ? ErrorKind::Busy : ErrorKind::Failed;
+    return Error{QStringLiteral("cannot start a transaction: %1%2")
+                     .arg(message, m_kind == ErrorKind::Busy
+                                       ? QStringLiteral(" (another connection is writing to the "
+                                                        "database)")
+                                       : QString()),
+                 m_env.path, 0, 0, {}};
+}
+
+std::optional<Error> SqliteApplier::commit()
+{
+    QString message;
+    if (m_session->exec("COMMIT", &message))
+        return std::nullopt;
+    m_session->exec("ROLLBACK");
+    return Error{QStringLiteral("the transaction could not be committed: ") + message, m_env.path,
+                 0, 0, {}};
 }
 
 Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>& files,
@@ -279,13 +290,9 @@ Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>
         matchMigrations(files, applied.value(), m_history.keyedByFileName());
 
     if (direction == Direction::Up && !m_options.allowDrift) {
-        QStringList reasons;
-        for (const MigrationEntry& e : entries)
-            if (e.isDrift())
-                reasons << e.fileName + QStringLiteral(": ") + stateName(e.state);
-        if (!reasons.isEmpty()) {
-            DatabaseStatus st;
-            st.entries = entries;
+        DatabaseStatus st;
+        st.entries = entries;
+        if (st.driftCount() > 0)
             return fail(ErrorKind::Drift,
                         Error{QStringLiteral("refusing to apply: the database has drifted from the "
                                              "files.\n  ") +
@@ -293,7 +300,6 @@ Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>
                                   QStringLiteral("\nFix the files, or pass --allow-drift to apply "
                                                  "the pending migrations anyway."),
                               m_db.migrationsDir, 0, 0, {}});
-        }
     }
     if (direction == Direction::Baseline &&
         std::none_of(files.begin(), files.end(),
@@ -311,43 +317,110 @@ Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>
     if (steps.isEmpty())
         return report;
 
-    const bool outerTx = m_options.dryRun;
-    try {
-        if (outerTx)
-            m_session->exec("BEGIN IMMEDIATE");
-        else if (direction != Direction::Down)
-            m_history.ensureTables(m_session->db());
-        if (outerTx)
-            m_history.ensureTables(m_session->db());
-    } catch (const SQLite::Exception& e) {
-        return fail(ErrorKind::Failed,
-                    Error{QStringLiteral("cannot create the history table: ") +
-                              QString::fromUtf8(e.what()),
-                          m_env.path, 0, 0, {}});
-    }
+    // Every migration runs in a savepoint of its own inside a batch transaction: a failing one
+    // is rolled back whole and the ones before it stand. Batches commit every
+    // kBatchMs, so a crash loses at most that much finished work — always at a migration
+    // boundary, history and schema together — while a thousand migrations cost a handful of
+    // commits instead of a thousand. A dry run is one batch that is rolled back.
+    constexpr qint64 kBatchMs = 250;
+    bool inBatch = false;
+    qsizetype batchStart = 0; // index in report.steps of the batch's first migration
+    QElapsedTimer batchTimer;
+    auto closeBatch = [&]() -> std::optional<Error> {
+        if (!inBatch)
+            return std::nullopt;
+        inBatch = false;
+        if (m_options.dryRun) {
+            m_session->exec("ROLLBACK");
+            return std::nullopt;
+        }
+        if (auto err = commit()) {
+            report.steps.remove(batchStart, report.steps.size() - batchStart);
+            return err;
+        }
+        return std::nullopt;
+    };
 
-    for (int i = 0; i < steps.size(); ++i) {
+    for (int i = 0; i < steps.size() && !report.failure; ++i) {
         const MigrationEntry& entry = steps[i];
+        const Migration& mig = *entry.file;
         if (progress)
             progress(i, int(steps.size()), entry.fileName);
-        // Another tool (wrangler, dbmate) may have applied it since the plan was made.
-        if (!outerTx && direction != Direction::Down &&
-            m_history.contains(m_session->db(),
-                               m_history.keyOf(entry.fileName, entry.file->versionText)))
-            continue;
+        const bool noTransaction = !mig.transactional && !m_options.dryRun &&
+                                   direction != Direction::Baseline;
+        if (noTransaction) {
+            if (auto err = closeBatch()) {
+                report.failure = err;
+                break;
+            }
+        } else if (!inBatch) {
+            if (auto err = begin()) {
+                report.failure = err;
+                break;
+            }
+            inBatch = true;
+            batchStart = report.steps.size();
+            batchTimer.start();
+        }
+        if (!m_options.dryRun && direction != Direction::Down && inBatch) {
+            // Another tool (wrangler, dbmate) may have applied it since the plan was made.
+            try {
+                if (m_history.contains(m_session->db(),
+                                       m_history.keyOf(mig.fileName, mig.versionText)))
+                    continue;
+            } catch (const SQLite::Exception& e) {
+                report.failure = Error{QStringLiteral("cannot read the history: ") +
+                                           QString::fromUtf8(e.what()),
+                                       m_env.path, 0, 0, {}};
+                break;
+            }
+        }
+
         StepResult step;
-        if (auto err = runOne(entry, direction, outerTx, &step)) {
-            report.failure = *err;
+        if (noTransaction) {
+            // Statement by statement outside any transaction (e.g. VACUUM); then its record.
+            if (std::optional<Error> err = execute(entry, direction, &step)) {
+                err->message += QStringLiteral(" (this file runs without a transaction: the "
+                                               "statements before this one stay applied)");
+                report.failure = err;
+                break;
+            }
+            std::optional<Error> err = begin();
+            if (!err)
+                err = record(entry, direction, step);
+            if (!err)
+                err = commit();
+            else
+                m_session->exec("ROLLBACK");
+            if (err) {
+                report.failure = err;
+                break;
+            }
+            report.steps << step;
+            continue;
+        }
+        m_session->exec("SAVEPOINT strata_migration");
+        std::optional<Error> err = execute(entry, direction, &step);
+        if (!err)
+            err = record(entry, direction, step);
+        if (err) {
+            m_session->exec("ROLLBACK TO strata_migration");
+            m_session->exec("RELEASE strata_migration");
+            report.failure = err;
             break;
         }
+        m_session->exec("RELEASE strata_migration");
         report.steps << step;
+        if (batchTimer.elapsed() >= kBatchMs && !m_options.dryRun)
+            if (auto err = closeBatch())
+                report.failure = err;
     }
-    if (outerTx)
-        m_session->exec("ROLLBACK");
+    if (auto err = closeBatch(); err && !report.failure)
+        report.failure = err;
     if (progress)
         progress(int(steps.size()), int(steps.size()), QString());
-    if (report.failure)
-        m_kind = m_kind == ErrorKind::Busy ? ErrorKind::Busy : ErrorKind::Failed;
+    if (report.failure && m_kind != ErrorKind::Busy)
+        m_kind = ErrorKind::Failed;
     return report;
 }
 

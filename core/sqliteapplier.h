@@ -27,9 +27,15 @@ private:
     std::optional<Error> checkD1Limits(const QList<MigrationEntry>& plan, Direction direction) const;
     // Runs one migration's statements; on failure an Error naming file, line and statement.
     std::optional<Error> runStatements(const Migration& mig, Direction direction, int* count);
-    std::optional<Error> runOne(const MigrationEntry& entry, Direction direction, bool inOuterTx,
-                                StepResult* step);
-    std::optional<Error> commitChecked(const Migration& mig);
+    // The migration's statements (none for a baseline), timed into `step`.
+    std::optional<Error> execute(const MigrationEntry& entry, Direction direction,
+                                 StepResult* step);
+    // Its history row: written for up and baseline, removed for down.
+    std::optional<Error> record(const MigrationEntry& entry, Direction direction,
+                                const StepResult& step);
+    std::optional<Error> checkDeferredForeignKeys(const Migration& mig);
+    std::optional<Error> begin(); // BEGIN IMMEDIATE, and the history tables made sure of
+    std::optional<Error> commit();
 
     const Database& m_db;
     const Environment& m_env;

@@ -57,7 +57,7 @@ bool isCliInvocation(const QStringList& arguments)
 }
 
 int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTextStream& input,
-           bool interactive)
+           CliTerminal terminal)
 {
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -110,7 +110,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     req.options.dryRun = parser.isSet(dryRun);
     req.options.allowDrift = parser.isSet(allowDrift);
     req.confirm = parser.value(confirm);
-    req.interactive = interactive;
+    req.interactive = terminal.stdinIsTerminal;
+    req.showProgress = terminal.stderrIsTerminal;
     if (parser.isSet(to)) {
         bool ok = false;
         req.options.toVersion = parser.value(to).toLongLong(&ok);

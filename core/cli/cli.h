@@ -14,9 +14,16 @@ enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2, ExitBusy = 3 };
 // True when the arguments ask for the command line rather than the window.
 bool isCliInvocation(const QStringList& arguments);
 
+// What the process is attached to: prompts need a person at stdin, progress a terminal on stderr.
+struct CliTerminal
+{
+    bool stdinIsTerminal = false;
+    bool stderrIsTerminal = false;
+};
+
 // Runs a command; `arguments` includes the program name first, as QCoreApplication gives it.
 // `input` answers confirmation prompts.
 int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTextStream& input,
-           bool interactive);
+           CliTerminal terminal);
 
 } // namespace strata

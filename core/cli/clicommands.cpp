@@ -263,7 +263,8 @@ int CliCommands::apply(bool down)
                                              "--confirm %1 (or type its name when asked)")
                                   .arg(m.environment().name),
                               m_project.sourceFile, 0, 0, {}});
-        const bool showProgress = !m_req.json;
+        // Progress only for a person at a terminal; logs and CI get the summary alone.
+        const bool showProgress = !m_req.json && m_req.showProgress;
         ProgressFn progress;
         if (showProgress)
             progress = [&](int i, int total, const QString& file) {
@@ -307,7 +308,7 @@ void CliCommands::printReport(const Migrator& m, const RunReport& report)
                                                           : QStringLiteral("would apply"))
                                            : verb;
     for (const StepResult& s : report.steps)
-        m_out << "  " << stepVerb << " " << s.fileName << "  (" << s.statements << " statements, "
+        m_out << "  " << stepVerb << " " << s.fileName << "  (" << s.statements << (s.statements == 1 ? " statement, " : " statements, ")
               << formatDuration(s.durationMs) << ")\n";
     if (report.failure) {
         m_err << "strata: " << report.failure->toString() << "\n";

@@ -20,7 +20,8 @@ struct CliRequest
     QString environment;
     bool json = false;
     QString confirm;
-    bool interactive = false;
+    bool interactive = false;  // a person can answer prompts
+    bool showProgress = false; // stderr is a terminal
     RunOptions options;
 };
 

@@ -1,0 +1,27 @@
+#pragma once
+
+// Writes a long, realistic migration history for benchmarks: tables with foreign keys, indexes,
+// ALTER TABLE ADD COLUMN, views and some rows — the shape of a real application's life.
+
+#include <QString>
+
+namespace strata::bench {
+
+struct HistoryShape
+{
+    int tables = 200;
+    int migrations = 1000;
+};
+
+struct GeneratedHistory
+{
+    QString projectDir;   // holds strata.toml and migrations/
+    QString concatenated; // every up section in order, one file: the floor's input
+    int statements = 0;
+};
+
+// Writes the project into `dir` (which must exist and be empty) with a SQLite database at
+// `dir/data/bench.sqlite` (not created).
+GeneratedHistory generateHistory(const QString& dir, const HistoryShape& shape);
+
+} // namespace strata::bench
