@@ -114,8 +114,8 @@ void SqliteHistory::ensureTables(SQLite::Database& db) const
                 "UNIQUE,\n\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL\n);");
         break;
     case HistoryKind::Dbmate:
-        // What dbmate runs on SQLite.
-        db.exec("create table if not exists " + t + " (version varchar(128) primary key)");
+        // What dbmate 2 runs on SQLite.
+        db.exec("CREATE TABLE IF NOT EXISTS " + t + " (version varchar(128) primary key)");
         break;
     }
     db.exec("CREATE TABLE IF NOT EXISTS " + extraTable().toStdString() + " (\n"
