@@ -44,14 +44,6 @@ double median(QList<double> v)
     return v[v.size() / 2];
 }
 
-void writeFile(const QString& path, const QString& text)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    f.write(text.toUtf8());
-}
-
 } // namespace
 
 int main(int argc, char* argv[])
@@ -76,8 +68,8 @@ int main(int argc, char* argv[])
     const QString projectDir = tmp.path() + "/project";
     QDir().mkpath(projectDir);
     const GeneratedHistory history = generateHistory(projectDir, shape);
-    writeFile(tmp.path() + "/all-tx.sql", "BEGIN;\n" + history.concatenated + "COMMIT;\n");
-    writeFile(tmp.path() + "/all.sql", history.concatenated);
+    writeTextFile(tmp.path() + "/all-tx.sql", "BEGIN;\n" + history.concatenated + "COMMIT;\n");
+    writeTextFile(tmp.path() + "/all.sql", history.concatenated);
 
     std::printf("history: %d migrations, %d tables, %d statements; %d runs each, median\n",
                 shape.migrations, shape.tables, history.statements, runs);

@@ -5,9 +5,7 @@
 #include <QTextStream>
 
 namespace strata::bench {
-namespace {
-
-void writeFile(const QString& path, const QString& text)
+void writeTextFile(const QString& path, const QString& text)
 {
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
@@ -15,14 +13,12 @@ void writeFile(const QString& path, const QString& text)
     f.write(text.toUtf8());
 }
 
-} // namespace
-
 GeneratedHistory generateHistory(const QString& dir, const HistoryShape& shape)
 {
     GeneratedHistory out;
     out.projectDir = dir;
     QDir(dir).mkpath(QStringLiteral("migrations"));
-    writeFile(dir + QStringLiteral("/strata.toml"),
+    writeTextFile(dir + QStringLiteral("/strata.toml"),
               QStringLiteral("[project]\nname = \"bench\"\n\n[[database]]\nbinding = \"DB\"\n"
                              "dialect = \"sqlite\"\nmigrations = \"migrations\"\n\n"
                              "[database.env.local]\npath = \"data/bench.sqlite\"\n"));
@@ -95,7 +91,7 @@ GeneratedHistory generateHistory(const QString& dir, const HistoryShape& shape)
         if (!down.isEmpty())
             file += QStringLiteral("\n-- migrate:down\n") + down.join(QLatin1Char('\n')) +
                     QStringLiteral("\n");
-        writeFile(dir + QStringLiteral("/migrations/%1_step.sql").arg(m, 4, 10, QLatin1Char('0')),
+        writeTextFile(dir + QStringLiteral("/migrations/%1_step.sql").arg(m, 4, 10, QLatin1Char('0')),
                   file);
     }
     out.concatenated = all.join(QLatin1Char('\n')) + QLatin1Char('\n');

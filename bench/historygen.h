@@ -20,6 +20,9 @@ struct GeneratedHistory
     int statements = 0;
 };
 
+// Writes `text` to `path` (UTF-8), replacing it; a failure stops the benchmark.
+void writeTextFile(const QString& path, const QString& text);
+
 // Writes the project into `dir` (which must exist and be empty) with a SQLite database at
 // `dir/data/bench.sqlite` (not created).
 GeneratedHistory generateHistory(const QString& dir, const HistoryShape& shape);

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QUrl>
 
 #include <toml++/toml.h>
@@ -66,6 +67,12 @@ public:
 private:
     QString m_file;
 };
+
+bool isPlainIdentifier(const QString& name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    return re.match(name).hasMatch();
+}
 
 QString resolve(const QString& root, const QString& path)
 {
@@ -190,6 +197,10 @@ Result<Database> readDatabase(const TomlReader& r, const QString& root,
                                                       "databases"));
     }
     db.historyTable = historyTable.value().value_or(QString());
+    if (!db.historyTable.isEmpty() && !isPlainIdentifier(db.historyTable))
+        return r.errorAt(*t->get("history_table"),
+                         section + QStringLiteral(": history_table must be a plain table name "
+                                                  "(letters, digits, _)"));
 
     const QString migrationsDir = migrations.value().value_or(defaultMigrations);
     if (migrationsDir.isEmpty())

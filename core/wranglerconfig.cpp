@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <toml++/toml.h>
 
@@ -249,6 +250,11 @@ Result<Project> loadWranglerConfig(const QString& filePath)
         db.dialect = Dialect::D1;
         db.history = HistoryKind::Wrangler;
         db.historyTable = e.migrationsTable;
+        static const QRegularExpression plain(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+        if (!db.historyTable.isEmpty() && !plain.match(db.historyTable).hasMatch())
+            return Error{QStringLiteral("migrations_table of %1 must be a plain table name")
+                             .arg(e.binding),
+                         file, e.line, 0, {}};
         db.migrationsDir = QDir::cleanPath(QDir(project.rootDir).absoluteFilePath(
             e.migrationsDir.isEmpty() ? QStringLiteral("migrations") : e.migrationsDir));
 
