@@ -117,24 +117,6 @@ std::optional<Error> SqliteApplier::checkD1Limits(const QList<MigrationEntry>& p
     return std::nullopt;
 }
 
-std::optional<Error> SqliteApplier::runStatements(const Migration& mig, Direction direction,
-                                                  int* count)
-{
-    const bool up = direction == Direction::Up;
-    const QList<SqlStatement> statements =
-        splitSqliteStatements(up ? mig.upSql : mig.downSql, up ? mig.upLine : mig.downLine);
-    *count = int(statements.size());
-    for (const SqlStatement& s : statements) {
-        QString message;
-        int code = 0;
-        if (!m_session->exec(s.sql.toUtf8(), &message, &code))
-            return Error{QStringLiteral("%1 failed: %2").arg(up ? u"migration" : u"down section",
-                                                             message),
-                         mig.filePath, s.line, 0, s.sql};
-    }
-    return std::nullopt;
-}
-
 std::optional<Error> SqliteApplier::checkDeferredForeignKeys(const Migration& mig)
 {
     // A migration may turn on PRAGMA defer_foreign_keys (D1's way to rebuild a table). Its
@@ -170,7 +152,12 @@ std::optional<Error> SqliteApplier::execute(const MigrationEntry& entry, Directi
         return std::nullopt;
     QElapsedTimer timer;
     timer.start();
-    if (auto err = runStatements(mig, direction, &step->statements))
+    const bool up = direction == Direction::Up;
+    if (auto err = m_session->execScript(up ? mig.upSql : mig.downSql, up ? mig.upLine : mig.downLine,
+                                         mig.filePath,
+                                         up ? QStringLiteral("migration")
+                                            : QStringLiteral("down section"),
+                                         &step->statements))
         return err;
     if (auto err = checkDeferredForeignKeys(mig))
         return err;

@@ -25,8 +25,6 @@ private:
     QList<MigrationEntry> plan(Direction direction, const QList<MigrationEntry>& entries,
                                std::optional<Error>* refusal) const;
     std::optional<Error> checkD1Limits(const QList<MigrationEntry>& plan, Direction direction) const;
-    // Runs one migration's statements; on failure an Error naming file, line and statement.
-    std::optional<Error> runStatements(const Migration& mig, Direction direction, int* count);
     // The migration's statements (none for a baseline), timed into `step`.
     std::optional<Error> execute(const MigrationEntry& entry, Direction direction,
                                  StepResult* step);

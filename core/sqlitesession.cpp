@@ -1,5 +1,7 @@
 #include "sqlitesession.h"
 
+#include "sqlsplitter.h"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 
@@ -41,6 +43,22 @@ bool SqliteSession::exec(const QByteArray& sql, QString* message, int* code)
         *code = rc;
     sqlite3_free(err);
     return false;
+}
+
+std::optional<Error> SqliteSession::execScript(const QString& sql, int firstLine,
+                                              const QString& filePath, const QString& what,
+                                              int* count)
+{
+    const QList<SqlStatement> statements = splitSqliteStatements(sql, firstLine);
+    if (count)
+        *count = int(statements.size());
+    for (const SqlStatement& s : statements) {
+        QString message;
+        if (!exec(s.sql.toUtf8(), &message))
+            return Error{QStringLiteral("%1 failed: %2").arg(what, message), filePath, s.line, 0,
+                         s.sql};
+    }
+    return std::nullopt;
 }
 
 Result<QList<AppliedMigration>> SqliteSession::readHistory(const SqliteHistory& history,

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace SQLite {
 class Database;
@@ -31,6 +32,11 @@ public:
 
     // Runs SQL (one or more statements). On failure: false, with SQLite's message and code.
     bool exec(const QByteArray& sql, QString* message = nullptr, int* code = nullptr);
+    // Runs a migration section statement by statement (split by SQLite's rules); on failure an
+    // Error naming `filePath`, the statement's line (counted from `firstLine`) and SQLite's
+    // message. `count` receives how many statements the section has.
+    std::optional<Error> execScript(const QString& sql, int firstLine, const QString& filePath,
+                                    const QString& what, int* count = nullptr);
     Result<QList<AppliedMigration>> readHistory(const SqliteHistory& history,
                                                 QList<ForeignHistory>* foreign = nullptr);
 

@@ -1,0 +1,52 @@
+#pragma once
+
+// What changed between two schemas: tables, columns, foreign keys, indexes, checks, views and
+// triggers added, removed or changed, with the old and new definitions. Used for "what did
+// migration N do", drift (files against a live database) and environment against environment.
+
+#include "schema.h"
+
+namespace strata {
+
+enum class ChangeKind { Added, Removed, Changed };
+QString changeKindName(ChangeKind kind); // "added", "removed", "changed"
+
+struct TableDiff
+{
+    QString table;
+    ChangeKind kind = ChangeKind::Changed;
+    QStringList addedColumns, removedColumns, changedColumns;
+    QList<ForeignKey> addedForeignKeys, removedForeignKeys;
+    QStringList addedIndexes, removedIndexes, changedIndexes;
+    QStringList addedChecks, removedChecks;
+    QString before, after; // CREATE TABLE texts (empty on the side where it does not exist)
+
+    // One line per change: "column email added: TEXT NOT NULL", …
+    QStringList details(const Schema& from, const Schema& to) const;
+};
+
+struct ObjectDiff // views and triggers
+{
+    enum class Type { View, Trigger } type = Type::View;
+    QString name;
+    ChangeKind kind = ChangeKind::Changed;
+    QString before, after;
+};
+
+struct SchemaDiff
+{
+    QList<TableDiff> tables;
+    QList<ObjectDiff> objects;
+
+    bool isEmpty() const { return tables.isEmpty() && objects.isEmpty(); }
+    const TableDiff* table(const QString& name) const;
+};
+
+SchemaDiff diffSchemas(const Schema& from, const Schema& to);
+
+// "INTEGER NOT NULL DEFAULT 0 PRIMARY KEY" — a column described in one line.
+QString describeColumn(const Column& column);
+// "(user_id) → users(id) ON DELETE CASCADE"
+QString describeForeignKey(const ForeignKey& fk);
+
+} // namespace strata
