@@ -174,6 +174,8 @@ void TestProjectFile::malformed_data()
     QTest::newRow("missing binding") << "missing-binding.toml" << 8 << "needs a 'binding'";
     QTest::newRow("unknown dialect") << "unknown-dialect.toml" << 4 << "unknown dialect 'mysql'";
     QTest::newRow("unknown history") << "unknown-history.toml" << 4 << "unknown history 'flyway'";
+    QTest::newRow("history_table not a plain name")
+        << "history-table-not-a-name.toml" << 4 << "history_table";
     QTest::newRow("duplicate binding") << "duplicate-binding.toml" << 8 << "DB is declared twice";
     QTest::newRow("postgres url with a password") << "postgres-password.toml" << 8 << "password";
     QTest::newRow("environment without path") << "env-without-path.toml" << 8 << "needs a 'path'";
