@@ -33,16 +33,18 @@ SchemaHistory deriveSchemaHistory(const QList<Migration>& migrations, Dialect di
     SqliteSession& s = *session.value();
     s.exec(dialect == Dialect::D1 ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
     SqliteSchemaReader reader(s.db());
+    // One transaction for the whole replay: SQLite then keeps its parsed schema between
+    // statements instead of checking it again at every commit.
+    s.exec("BEGIN");
     try {
-        Schema current = reader.read();
+        reader.read();
         for (const Migration& mig : migrations) {
             if (auto err = s.execScript(mig.upSql, mig.upLine, mig.filePath,
                                         QStringLiteral("migration"))) {
                 history.failure = err;
                 break;
             }
-            current = reader.readChanged(current);
-            history.points << SchemaPoint{mig.version, mig.fileName, current};
+            history.points << SchemaPoint{mig.version, mig.fileName, reader.readChanged()};
         }
     } catch (const SQLite::Exception& e) {
         history.failure = Error{QStringLiteral("cannot read the derived schema: ") +

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include <algorithm>
 
@@ -74,21 +75,6 @@ QString affinityOf(const QString& declaredType)
         t.contains(QLatin1String("DOUB")))
         return QStringLiteral("REAL");
     return QStringLiteral("NUMERIC");
-}
-
-QList<SqliteSchemaReader::CatalogEntry> SqliteSchemaReader::catalog()
-{
-    QList<CatalogEntry> out;
-    SQLite::Statement q(m_db, "SELECT type, name, tbl_name, sql FROM sqlite_schema "
-                              "WHERE type IN ('table','view','index','trigger') ORDER BY name");
-    while (q.executeStep()) {
-        CatalogEntry e{text(q.getColumn(0)), text(q.getColumn(1)), text(q.getColumn(2)),
-                       text(q.getColumn(3))};
-        if (isBookkeepingTable(e.table))
-            continue;
-        out << e;
-    }
-    return out;
 }
 
 Table SqliteSchemaReader::readTable(const QString& name, const QString& sql)
@@ -202,48 +188,94 @@ View SqliteSchemaReader::readView(const QString& name, const QString& sql)
 
 Schema SqliteSchemaReader::read()
 {
-    m_signatures.clear();
-    return readChanged(Schema{});
+    m_catalog.clear();
+    m_generation = 0;
+    m_tables.clear();
+    m_views.clear();
+    m_triggers.clear();
+    return readChanged();
 }
 
-Schema SqliteSchemaReader::readChanged(const Schema& previous)
+Schema SqliteSchemaReader::readChanged()
 {
-    const QList<CatalogEntry> entries = catalog();
-    QHash<QString, QString> signatures;
-    for (const CatalogEntry& e : entries) {
-        if (e.type == QLatin1String("table"))
-            signatures[QStringLiteral("t:") + e.name] += e.sql + QLatin1Char('\x1f');
-        else if (e.type == QLatin1String("index"))
-            signatures[QStringLiteral("t:") + e.table] +=
-                e.name + QLatin1Char('=') + e.sql + QLatin1Char('\x1f');
-        else if (e.type == QLatin1String("view"))
-            signatures[QStringLiteral("v:") + e.name] = e.sql;
-        else
-            signatures[QStringLiteral("g:") + e.name] = e.table + QLatin1Char('\x1f') + e.sql;
-    }
+    // SQLite bumps schema_version on every change of sqlite_schema: unchanged, nothing to read.
+    const int version = m_db.execAndGet("PRAGMA schema_version").getInt();
+    if (m_generation > 0 && version == m_schemaVersion)
+        return m_schema;
+    m_schemaVersion = version;
+    ++m_generation;
+    QSet<QString> tables, views, triggers; // names whose definition changed
+    auto mark = [&](const std::string& type, const std::string& name, const std::string& table) {
+        if (type == "table" || type == "index")
+            tables.insert(QString::fromStdString(table));
+        else if (type == "view")
+            views.insert(QString::fromStdString(name));
+        else if (type == "trigger")
+            triggers.insert(QString::fromStdString(name));
+    };
 
-    Schema s;
-    for (const CatalogEntry& e : entries) {
-        if (e.type == QLatin1String("table")) {
-            const QString key = QStringLiteral("t:") + e.name;
-            const Table* old = previous.table(e.name);
-            if (old && m_signatures.value(key) == signatures.value(key))
-                s.tables << *old;
-            else
-                s.tables << readTable(e.name, e.sql);
-        } else if (e.type == QLatin1String("view")) {
-            const QString key = QStringLiteral("v:") + e.name;
-            const View* old = previous.view(e.name);
-            if (old && m_signatures.value(key) == signatures.value(key))
-                s.views << *old;
-            else
-                s.views << readView(e.name, e.sql);
-        } else if (e.type == QLatin1String("trigger")) {
-            s.triggers << Trigger{e.name, e.table, e.sql};
+    SQLite::Statement q(m_db, "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                              "WHERE type IN ('table','view','index','trigger')");
+    while (q.executeStep()) {
+        const std::string_view type = q.getColumn(0).getText();
+        const std::string_view name = q.getColumn(1).getText();
+        const std::string_view table = q.getColumn(2).getText();
+        const std::string_view sql = q.getColumn(3).getText();
+        auto it = m_catalog.find(name);
+        if (it == m_catalog.end()) {
+            it = m_catalog.emplace(std::string(name), CatalogRow{std::string(type),
+                                                                 std::string(table),
+                                                                 std::string(sql), 0})
+                     .first;
+            mark(it->second.type, it->first, it->second.table);
+        } else if (it->second.sql != sql || it->second.type != type ||
+                   it->second.table != table) {
+            mark(it->second.type, it->first, it->second.table); // what it was …
+            it->second = CatalogRow{std::string(type), std::string(table), std::string(sql), 0};
+            mark(it->second.type, it->first, it->second.table); // … and what it is
+        }
+        it->second.seen = m_generation;
+    }
+    for (auto it = m_catalog.begin(); it != m_catalog.end();) {
+        if (it->second.seen != m_generation) {
+            mark(it->second.type, it->first, it->second.table);
+            it = m_catalog.erase(it);
+        } else {
+            ++it;
         }
     }
-    m_signatures = signatures;
-    return s;
+    if (tables.isEmpty() && views.isEmpty() && triggers.isEmpty())
+        return m_schema;
+
+    auto row = [&](const QString& name, const char* type) -> const CatalogRow* {
+        auto it = m_catalog.find(name.toStdString());
+        return it != m_catalog.end() && it->second.type == type ? &it->second : nullptr;
+    };
+    for (const QString& name : tables) {
+        const CatalogRow* r = row(name, "table");
+        if (r && !isBookkeepingTable(name))
+            m_tables.insert(name, readTable(name, QString::fromStdString(r->sql)));
+        else
+            m_tables.remove(name);
+    }
+    for (const QString& name : views) {
+        if (const CatalogRow* r = row(name, "view"))
+            m_views.insert(name, readView(name, QString::fromStdString(r->sql)));
+        else
+            m_views.remove(name);
+    }
+    for (const QString& name : triggers) {
+        const CatalogRow* r = row(name, "trigger");
+        if (r && !isBookkeepingTable(QString::fromStdString(r->table)))
+            m_triggers.insert(name, Trigger{name, QString::fromStdString(r->table),
+                                            QString::fromStdString(r->sql)});
+        else
+            m_triggers.remove(name);
+    }
+    m_schema.tables = m_tables.values();
+    m_schema.views = m_views.values();
+    m_schema.triggers = m_triggers.values();
+    return m_schema;
 }
 
 Result<Schema> readSqliteSchemaFile(const QString& path)

@@ -8,7 +8,10 @@
 #include "result.h"
 #include "schema.h"
 
-#include <QHash>
+#include <QMap>
+
+#include <map>
+#include <string>
 
 namespace SQLite {
 class Database;
@@ -26,24 +29,31 @@ public:
 
     // The whole schema. Throws SQLite::Exception (callers in core turn it into an Error).
     Schema read();
-    // The schema now, reusing from `previous` (the last read()/readChanged() result of this
-    // reader) every table, view and trigger whose definition did not change.
-    Schema readChanged(const Schema& previous);
+    // The schema now, reading again only the tables, views and triggers whose definition (or,
+    // for a table, whose indexes) changed since this reader's last read.
+    Schema readChanged();
 
 private:
-    struct CatalogEntry
+    // One row of sqlite_schema as last seen, compared byte for byte so that an unchanged
+    // catalog costs no text conversion.
+    struct CatalogRow
     {
-        QString type;
-        QString name;
-        QString table;
-        QString sql;
+        std::string type;
+        std::string table;
+        std::string sql;
+        unsigned seen = 0;
     };
-    QList<CatalogEntry> catalog();
     Table readTable(const QString& name, const QString& sql);
     View readView(const QString& name, const QString& sql);
 
     SQLite::Database& m_db;
-    QHash<QString, QString> m_signatures; // object key → its definition (tables: + indexes)
+    std::map<std::string, CatalogRow, std::less<>> m_catalog; // by object name
+    unsigned m_generation = 0;
+    int m_schemaVersion = -1;
+    QMap<QString, Table> m_tables;
+    QMap<QString, View> m_views;
+    QMap<QString, Trigger> m_triggers;
+    Schema m_schema;
 };
 
 // Opens the file read-only and reads its schema.
