@@ -11,7 +11,8 @@ const QStringList& commandNames()
 {
     static const QStringList names = {QStringLiteral("status"), QStringLiteral("up"),
                                       QStringLiteral("down"),   QStringLiteral("new"),
-                                      QStringLiteral("baseline")};
+                                      QStringLiteral("baseline"), QStringLiteral("schema"),
+                                      QStringLiteral("diff")};
     return names;
 }
 
@@ -25,7 +26,10 @@ QString usageText()
         "  up                     apply pending migrations (--to V, --dry-run)\n"
         "  down                   revert applied migrations (--steps N or --to V)\n"
         "  new NAME               write the next-numbered migration file (--db X)\n"
-        "  baseline V             record migrations up to V as applied, without running them\n\n"
+        "  baseline V             record migrations up to V as applied, without running them\n"
+        "  schema                 the schema of --env (live) or --at V (from the files)\n"
+        "  diff                   --from V1 --to V2 (files), --env A --env2 B (live), or\n"
+        "                         --env A alone (the files against the live database)\n\n"
         "Options:\n"
         "  --project PATH         a folder with strata.toml, or a wrangler.toml/.jsonc\n"
         "                         (default: the current folder)\n"
@@ -67,6 +71,9 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     const QCommandLineOption env(QStringLiteral("env"), {}, QStringLiteral("name"));
     const QCommandLineOption json(QStringLiteral("json"));
     const QCommandLineOption to(QStringLiteral("to"), {}, QStringLiteral("version"));
+    const QCommandLineOption at(QStringLiteral("at"), {}, QStringLiteral("version"));
+    const QCommandLineOption from(QStringLiteral("from"), {}, QStringLiteral("version"));
+    const QCommandLineOption env2(QStringLiteral("env2"), {}, QStringLiteral("name"));
     const QCommandLineOption steps(QStringLiteral("steps"), {}, QStringLiteral("n"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"));
     const QCommandLineOption allowDrift(QStringLiteral("allow-drift"));
@@ -75,7 +82,7 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
                                          QStringLiteral("seconds"));
     const QCommandLineOption version(QStringList{QStringLiteral("version"), QStringLiteral("v")});
     const QCommandLineOption help(QStringList{QStringLiteral("help"), QStringLiteral("h")});
-    parser.addOptions({project, demo, db, env, json, to, steps, dryRun, allowDrift, confirm,
+    parser.addOptions({project, demo, db, env, env2, json, to, at, from, steps, dryRun, allowDrift, confirm,
                        lockTimeout, version, help});
     if (!parser.parse(arguments)) {
         err << "strata: " << parser.errorText() << "\n" << "Try 'strata --help'.\n";
@@ -112,11 +119,16 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     req.confirm = parser.value(confirm);
     req.interactive = terminal.stdinIsTerminal;
     req.showProgress = terminal.stderrIsTerminal;
-    if (parser.isSet(to)) {
+    req.environment2 = parser.value(env2);
+    for (const auto& [option, target] : {std::pair{&to, &req.options.toVersion},
+                                         std::pair{&at, &req.at}, std::pair{&from, &req.from}}) {
+        if (!parser.isSet(*option))
+            continue;
         bool ok = false;
-        req.options.toVersion = parser.value(to).toLongLong(&ok);
-        if (!ok || *req.options.toVersion < 0) {
-            err << "strata: --to takes a version number, e.g. --to 12\n";
+        *target = parser.value(*option).toLongLong(&ok);
+        if (!ok || **target < 0) {
+            err << "strata: --" << option->names().first()
+                << " takes a version number, e.g. --" << option->names().first() << " 12\n";
             return ExitUsage;
         }
     }

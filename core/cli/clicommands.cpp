@@ -136,6 +136,10 @@ int CliCommands::run()
         return apply(true);
     if (m_req.command == QLatin1String("baseline"))
         return baseline();
+    if (m_req.command == QLatin1String("schema"))
+        return schema();
+    if (m_req.command == QLatin1String("diff"))
+        return diff();
     return newMigration();
 }
 

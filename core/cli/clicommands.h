@@ -18,6 +18,9 @@ struct CliRequest
     bool demo = false;
     QStringList databases;
     QString environment;
+    QString environment2;          // diff: the second environment
+    std::optional<qint64> at;      // schema: a point of the history
+    std::optional<qint64> from;    // diff: the first point of the history
     bool json = false;
     QString confirm;
     bool interactive = false;  // a person can answer prompts
@@ -42,6 +45,8 @@ private:
     int apply(bool down);
     int baseline();
     int newMigration();
+    int schema();
+    int diff();
 
     void printStatus(const DatabaseStatus& st);
     void printReport(const Migrator& m, const RunReport& report);
