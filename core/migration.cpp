@@ -90,8 +90,12 @@ Result<Migration> parseMigration(const QString& filePath, const QByteArray& cont
         return Error{QStringLiteral("the file is not valid UTF-8"), filePath, 0, 0, {}};
     const QStringList lines = text.split(QLatin1Char('\n'));
 
+    // Anything that looks like a directive is read as one, so a mistyped one (capitals, a space
+    // after the colon) is reported instead of being taken for a plain comment.
     static const QRegularExpression directive(
-        QStringLiteral(R"(^\s*--\s*strata:([a-z-]+)\s*(.*?)\s*$)"));
+        QStringLiteral(R"(^\s*--\s*strata\s*:\s*([A-Za-z_-]+)\s*(.*?)\s*$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression canonical(QStringLiteral(R"(^\s*--\s*strata:[a-z-]+(\s|$))"));
 
     bool hasMarkers = false;
     for (const QString& line : lines) {
@@ -135,6 +139,11 @@ Result<Migration> parseMigration(const QString& filePath, const QByteArray& cont
         if (d.hasMatch()) {
             const QString key = d.captured(1);
             const QString value = d.captured(2);
+            if (!canonical.match(line).hasMatch())
+                return Error{QStringLiteral("directive written as '%1': write it in lower case "
+                                            "with no space after the colon, e.g. -- strata:%2")
+                                 .arg(line.trimmed(), key.toLower()),
+                             filePath, lineNo, 0, {}};
             if (sawSql || section == Marker::Down)
                 return Error{QStringLiteral("directive strata:%1 must stand in the header, above "
                                             "the first SQL statement")

@@ -1,6 +1,7 @@
 #include "project.h"
 
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace strata {
 
@@ -32,6 +33,11 @@ QString Environment::displayLocation() const
     case Kind::Postgres: {
         QUrl u(url);
         u.setPassword(QString());
+        QUrlQuery query(u);
+        for (const auto& [key, value] : query.queryItems())
+            if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0)
+                query.removeAllQueryItems(key);
+        u.setQuery(query);
         return u.toString(QUrl::RemovePassword);
     }
     }

@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QUrl>
+#include <QUrlQuery>
 
 #include <toml++/toml.h>
 
@@ -68,6 +69,17 @@ private:
     QString m_file;
 };
 
+// libpq also takes a password as a query parameter (?password=…): refused like one in the
+// authority part.
+bool urlHasPasswordParameter(const QUrl& url)
+{
+    const QUrlQuery query(url);
+    for (const auto& [key, value] : query.queryItems())
+        if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
 bool isPlainIdentifier(const QString& name)
 {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
@@ -112,7 +124,7 @@ Result<Environment> readEnvironment(const TomlReader& r, const QString& root, co
                              u.scheme() != QLatin1String("postgresql")))
             return r.errorAt(*t->get("url"), section + QStringLiteral(" has an invalid url: "
                                                                       "expected postgresql://…"));
-        if (!u.password().isEmpty())
+        if (!u.password().isEmpty() || urlHasPasswordParameter(u))
             return r.errorAt(*t->get("url"),
                              section + QStringLiteral(" puts a password in the url; passwords never "
                                                       "go in the project file: use password_env "

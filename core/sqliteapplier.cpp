@@ -153,11 +153,14 @@ std::optional<Error> SqliteApplier::execute(const MigrationEntry& entry, Directi
     QElapsedTimer timer;
     timer.start();
     const bool up = direction == Direction::Up;
+    // A dry run cannot run a no-transaction file (VACUUM) inside its transaction: it compiles
+    // its statements instead, which still finds unknown names and syntax errors.
+    const bool prepareOnly = m_options.dryRun && !mig.transactional;
     if (auto err = m_session->execScript(up ? mig.upSql : mig.downSql, up ? mig.upLine : mig.downLine,
                                          mig.filePath,
                                          up ? QStringLiteral("migration")
                                             : QStringLiteral("down section"),
-                                         &step->statements))
+                                         &step->statements, prepareOnly))
         return err;
     if (auto err = checkDeferredForeignKeys(mig))
         return err;

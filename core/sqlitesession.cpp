@@ -47,18 +47,33 @@ bool SqliteSession::exec(const QByteArray& sql, QString* message, int* code)
 
 std::optional<Error> SqliteSession::execScript(const QString& sql, int firstLine,
                                               const QString& filePath, const QString& what,
-                                              int* count)
+                                              int* count, bool prepareOnly)
 {
     const QList<SqlStatement> statements = splitSqliteStatements(sql, firstLine);
     if (count)
         *count = int(statements.size());
     for (const SqlStatement& s : statements) {
         QString message;
-        if (!exec(s.sql.toUtf8(), &message))
+        const bool ok = prepareOnly ? prepare(s.sql.toUtf8(), &message)
+                                    : exec(s.sql.toUtf8(), &message);
+        if (!ok)
             return Error{QStringLiteral("%1 failed: %2").arg(what, message), filePath, s.line, 0,
                          s.sql};
     }
     return std::nullopt;
+}
+
+bool SqliteSession::prepare(const QByteArray& sql, QString* message)
+{
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v2(m_db->getHandle(), sql.constData(), int(sql.size()), &stmt,
+                                      nullptr);
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_OK)
+        return true;
+    if (message)
+        *message = QString::fromUtf8(sqlite3_errmsg(m_db->getHandle()));
+    return false;
 }
 
 Result<QList<AppliedMigration>> SqliteSession::readHistory(const SqliteHistory& history,

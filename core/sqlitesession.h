@@ -32,11 +32,16 @@ public:
 
     // Runs SQL (one or more statements). On failure: false, with SQLite's message and code.
     bool exec(const QByteArray& sql, QString* message = nullptr, int* code = nullptr);
+    // Compiles one statement without running it.
+    bool prepare(const QByteArray& sql, QString* message = nullptr);
     // Runs a migration section statement by statement (split by SQLite's rules); on failure an
     // Error naming `filePath`, the statement's line (counted from `firstLine`) and SQLite's
     // message. `count` receives how many statements the section has.
+    // With `prepareOnly`, each statement is compiled (names, syntax) but not run: how a dry run
+    // checks a migration that cannot run inside its rolled-back transaction (VACUUM).
     std::optional<Error> execScript(const QString& sql, int firstLine, const QString& filePath,
-                                    const QString& what, int* count = nullptr);
+                                    const QString& what, int* count = nullptr,
+                                    bool prepareOnly = false);
     Result<QList<AppliedMigration>> readHistory(const SqliteHistory& history,
                                                 QList<ForeignHistory>* foreign = nullptr);
 

@@ -52,9 +52,31 @@ QString usageText()
 
 bool isCliInvocation(const QStringList& arguments)
 {
-    for (const QString& a : arguments.mid(1)) {
-        if (commandNames().contains(a) || a == QLatin1String("--version") ||
-            a == QLatin1String("-v") || a == QLatin1String("--help") || a == QLatin1String("-h"))
+    // The window takes options only (--project PATH, --demo); a command word — known or not,
+    // so that a typo gets a usage error rather than a window — or --version / --help means the
+    // command line.
+    static const QStringList withValue = {
+        QStringLiteral("--project"), QStringLiteral("--db"),    QStringLiteral("--env"),
+        QStringLiteral("--env2"),    QStringLiteral("--to"),    QStringLiteral("--at"),
+        QStringLiteral("--from"),    QStringLiteral("--steps"), QStringLiteral("--confirm"),
+        QStringLiteral("--lock-timeout"),
+        // Qt's own window options that take a value.
+        QStringLiteral("-platform"), QStringLiteral("-display"), QStringLiteral("-style"),
+        QStringLiteral("-stylesheet"), QStringLiteral("-geometry"),
+        QStringLiteral("-qwindowgeometry"), QStringLiteral("-qwindowtitle"),
+        QStringLiteral("-qwindowicon"), QStringLiteral("-platformtheme"),
+        QStringLiteral("-plugin"), QStringLiteral("-session"), QStringLiteral("-name"),
+        QStringLiteral("-title")};
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString& a = arguments[i];
+        if (a == QLatin1String("--version") || a == QLatin1String("-v") ||
+            a == QLatin1String("--help") || a == QLatin1String("-h"))
+            return true;
+        if (withValue.contains(a)) {
+            ++i; // its value
+            continue;
+        }
+        if (!a.startsWith(QLatin1Char('-')))
             return true;
     }
     return false;
