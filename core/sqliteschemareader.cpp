@@ -246,6 +246,25 @@ Schema SqliteSchemaReader::readChanged()
     }
     if (tables.isEmpty() && views.isEmpty() && triggers.isEmpty())
         return m_schema;
+    // A view's columns follow the tables it reads (SELECT * over a table that gained or renamed
+    // a column): read again the views whose text names a changed table.
+    if (!tables.isEmpty()) {
+        QList<QRegularExpression> names;
+        for (const QString& t : tables)
+            names << QRegularExpression(QStringLiteral("\\b") + QRegularExpression::escape(t) +
+                                            QStringLiteral("\\b"),
+                                        QRegularExpression::CaseInsensitiveOption);
+        for (const auto& [name, row] : m_catalog) {
+            if (row.type != "view")
+                continue;
+            const QString sql = QString::fromStdString(row.sql);
+            for (const QRegularExpression& re : names)
+                if (re.match(sql).hasMatch()) {
+                    views.insert(QString::fromStdString(name));
+                    break;
+                }
+        }
+    }
 
     auto row = [&](const QString& name, const char* type) -> const CatalogRow* {
         auto it = m_catalog.find(name.toStdString());
