@@ -15,6 +15,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqt6sql6-sqlite
   libsqlitecpp-dev libsqlite3-dev sqlite3 libtomlplusplus-dev
   libgl-dev
+  libgraphviz-dev graphviz
   xvfb xauth
 )
 
