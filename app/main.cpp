@@ -1,6 +1,7 @@
 // The strata executable: the command line when a command is given, the window otherwise.
 
 #include "cli.h"
+#include "erdcommand.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -15,6 +16,20 @@ int main(int argc, char* argv[])
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
+
+    if (strata::isErdInvocation(arguments)) {
+        // `strata erd` paints with Qt but never shows a window: offscreen unless told otherwise,
+        // so it runs the same with or without a display.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("strata"));
+        QTextStream out(stdout), err(stderr);
+        const int rc = strata::runErdCommand(app.arguments(), out, err);
+        out.flush();
+        err.flush();
+        return rc;
+    }
 
     if (strata::isCliInvocation(arguments)) {
         QCoreApplication app(argc, argv);

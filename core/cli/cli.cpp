@@ -12,7 +12,7 @@ const QStringList& commandNames()
     static const QStringList names = {QStringLiteral("status"), QStringLiteral("up"),
                                       QStringLiteral("down"),   QStringLiteral("new"),
                                       QStringLiteral("baseline"), QStringLiteral("schema"),
-                                      QStringLiteral("diff")};
+                                      QStringLiteral("diff"), QStringLiteral("erd")};
     return names;
 }
 
@@ -29,7 +29,8 @@ QString usageText()
         "  baseline V             record migrations up to V as applied, without running them\n"
         "  schema                 the schema of --env (live) or --at V (from the files)\n"
         "  diff                   --from V1 --to V2 (files), --env A --env2 B (live), or\n"
-        "                         --env A alone (the files against the live database)\n\n"
+        "                         --env A alone (the files against the live database)\n"
+        "  erd                    the ER diagram: --format svg|png|pdf|dot -o FILE (erd --help)\n\n"
         "Options:\n"
         "  --project PATH         a folder with strata.toml, or a wrangler.toml/.jsonc\n"
         "                         (default: the current folder)\n"

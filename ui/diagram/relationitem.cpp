@@ -1,0 +1,219 @@
+#include "relationitem.h"
+
+#include "schemadiff.h"
+#include "tableitem.h"
+
+#include <QPainter>
+#include <QPainterPathStroker>
+#include <QStyleOptionGraphicsItem>
+
+#include <algorithm>
+
+namespace strata {
+namespace {
+
+constexpr double stub = 24;      // the straight run out of a row, where the end glyph sits
+constexpr double glyphSpread = 6;
+
+bool isUniqueKey(const Table& table, const QStringList& columns)
+{
+    return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const Index& ix) {
+        if (!ix.unique || ix.partial || ix.columns.size() != columns.size())
+            return false;
+        for (const QString& c : columns)
+            if (!ix.columns.contains(c, Qt::CaseInsensitive))
+                return false;
+        return true;
+    });
+}
+
+} // namespace
+
+RelationItem::RelationItem(TableItem* from, int fromBand, TableItem* to, int toBand,
+                           const ForeignKey& fk, DiffState state)
+    : m_from(from), m_to(to), m_fromBand(fromBand), m_toBand(toBand), m_fk(fk), m_state(state)
+{
+    setAcceptHoverEvents(true);
+    setZValue(0);
+    if (state == DiffState::Removed)
+        setOpacity(0.45);
+    const Table& child = from->table();
+    bool nullable = false;
+    for (const QString& c : fk.columns)
+        if (const Column* col = child.column(c); col && !col->notNull && col->primaryKeyPosition == 0)
+            nullable = true;
+    m_fromEnd = isUniqueKey(child, fk.columns) ? End::ZeroOrOne : End::ZeroOrMany;
+    m_toEnd = nullable ? End::ZeroOrOne : End::ExactlyOne;
+    setToolTip(child.name + describeForeignKey(fk));
+    from->addRelation(this);
+    if (to != from)
+        to->addRelation(this);
+    updateGeometry();
+}
+
+void RelationItem::setLayoutRoute(const QList<QPointF>& route)
+{
+    m_route = route;
+    m_routeFromPos = m_from->pos();
+    m_routeToPos = m_to->pos();
+    updateGeometry();
+}
+
+bool RelationItem::routeStillValid() const
+{
+    return m_route.size() >= 4 && (m_route.size() - 1) % 3 == 0 && m_from->pos() == m_routeFromPos &&
+           m_to->pos() == m_routeToPos;
+}
+
+void RelationItem::ownRoute()
+{
+    const QRectF a = m_from->sceneBox();
+    const QRectF b = m_to->sceneBox();
+    if (m_from == m_to) {
+        m_fromDir = m_toDir = 1;
+    } else if (a.right() + 2 * stub <= b.left()) {
+        m_fromDir = 1;
+        m_toDir = -1;
+    } else if (b.right() + 2 * stub <= a.left()) {
+        m_fromDir = -1;
+        m_toDir = 1;
+    } else {
+        // Stacked boxes: both ends on the side where the boxes line up better.
+        m_fromDir = m_toDir =
+            std::abs(a.right() - b.right()) <= std::abs(a.left() - b.left()) ? 1 : -1;
+    }
+    m_fromAnchor = m_from->anchor(m_fromBand, m_fromDir > 0);
+    m_toAnchor = m_to->anchor(m_toBand, m_toDir > 0);
+    const QPointF a1 = m_fromAnchor + QPointF(m_fromDir * stub, 0);
+    const QPointF b1 = m_toAnchor + QPointF(m_toDir * stub, 0);
+    double reach = std::max(40.0, std::abs(b1.x() - a1.x()) * 0.5);
+    if (m_fromDir == m_toDir)
+        reach = std::max(40.0, std::abs(b1.x() - a1.x()) + 30.0);
+    m_path = QPainterPath(m_fromAnchor);
+    m_path.lineTo(a1);
+    m_path.cubicTo(a1 + QPointF(m_fromDir * reach, 0), b1 + QPointF(m_toDir * reach, 0), b1);
+    m_path.lineTo(m_toAnchor);
+}
+
+void RelationItem::updateGeometry()
+{
+    prepareGeometryChange();
+    if (routeStillValid()) {
+        // The layout runs referencing tables' rows out on the left and referenced ones' on the
+        // right; its end points are pinned to the exact row centres.
+        m_fromDir = -1;
+        m_toDir = 1;
+        m_fromAnchor = m_from->anchor(m_fromBand, false);
+        m_toAnchor = m_to->anchor(m_toBand, true);
+        m_path = QPainterPath(m_fromAnchor);
+        for (qsizetype i = 1; i + 2 < m_route.size(); i += 3) {
+            const QPointF end = i + 3 == m_route.size() ? m_toAnchor : m_route[i + 2];
+            m_path.cubicTo(m_route[i], m_route[i + 1], end);
+        }
+    } else {
+        ownRoute();
+    }
+    QPainterPathStroker stroker;
+    stroker.setWidth(8);
+    m_shape = stroker.createStroke(m_path);
+    m_bounds = m_path.boundingRect().adjusted(-glyphSpread - 6, -glyphSpread - 6, glyphSpread + 6,
+                                              glyphSpread + 6);
+    update();
+}
+
+QRectF RelationItem::boundingRect() const
+{
+    return m_bounds;
+}
+
+QPainterPath RelationItem::shape() const
+{
+    return m_shape;
+}
+
+void RelationItem::setHovered(bool hovered)
+{
+    if (m_hovered == hovered)
+        return;
+    m_hovered = hovered;
+    setZValue(hovered ? 0.5 : 0);
+    if (m_from == m_to) {
+        m_from->setHighlightedBands(hovered ? QSet<int>{m_fromBand, m_toBand} : QSet<int>{});
+    } else {
+        m_from->setHighlightedBands(hovered ? QSet<int>{m_fromBand} : QSet<int>{});
+        m_to->setHighlightedBands(hovered ? QSet<int>{m_toBand} : QSet<int>{});
+    }
+    update();
+}
+
+void RelationItem::hoverEnterEvent(QGraphicsSceneHoverEvent* event)
+{
+    setHovered(true);
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void RelationItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event)
+{
+    setHovered(false);
+    QGraphicsItem::hoverLeaveEvent(event);
+}
+
+void RelationItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
+{
+    const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    QColor color = m_hovered ? DiagramStyle::highlight()
+                   : m_state == DiffState::Unchanged ? DiagramStyle::connector()
+                                                     : DiagramStyle::diffColor(m_state);
+    QPen pen(color, m_hovered ? 2.5 : 1.3);
+    if (lod < DiagramStyle::namesOnlyZoom) {
+        // Zoomed out: hairlines, no end glyphs; lighter so hundreds of them stay a background.
+        pen.setCosmetic(true);
+        pen.setWidthF(m_hovered ? 2.5 : 1.0);
+        if (!m_hovered)
+            color.setAlpha(150);
+        pen.setColor(color);
+    }
+    if (m_state == DiffState::Removed)
+        pen.setStyle(Qt::DashLine);
+    painter->setPen(pen);
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPath(m_path);
+    if (lod < DiagramStyle::namesOnlyZoom)
+        return;
+    pen.setStyle(Qt::SolidLine);
+    painter->setPen(pen);
+    paintEnd(painter, m_fromAnchor, m_fromDir, m_fromEnd);
+    paintEnd(painter, m_toAnchor, m_toDir, m_toEnd);
+}
+
+void RelationItem::paintEnd(QPainter* painter, QPointF anchor, double dir, End end) const
+{
+    const double x = anchor.x(), y = anchor.y();
+    auto bar = [&](double at) {
+        painter->drawLine(QPointF(x + dir * at, y - glyphSpread), QPointF(x + dir * at, y + glyphSpread));
+    };
+    auto circle = [&](double at) {
+        painter->setBrush(DiagramStyle::tableFill());
+        painter->drawEllipse(QPointF(x + dir * at, y), 3.5, 3.5);
+        painter->setBrush(Qt::NoBrush);
+    };
+    switch (end) {
+    case End::ZeroOrMany:
+        // The crow's foot: three prongs meeting the box side.
+        painter->drawLine(QPointF(x + dir * 12, y), QPointF(x, y - glyphSpread));
+        painter->drawLine(QPointF(x + dir * 12, y), QPointF(x, y + glyphSpread));
+        painter->drawLine(QPointF(x + dir * 12, y), QPointF(x, y));
+        circle(17);
+        break;
+    case End::ZeroOrOne:
+        bar(9);
+        circle(16);
+        break;
+    case End::ExactlyOne:
+        bar(7);
+        bar(12);
+        break;
+    }
+}
+
+} // namespace strata
