@@ -33,6 +33,7 @@ SchemaHistory deriveSchemaHistory(const QList<Migration>& migrations, Dialect di
     SqliteSession& s = *session.value();
     s.exec(dialect == Dialect::D1 ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
     SqliteSchemaReader reader(s.db());
+    reader.trackChanges();
     // One transaction for the whole replay: SQLite then keeps its parsed schema between
     // statements instead of checking it again at every commit.
     s.exec("BEGIN");

@@ -7,6 +7,10 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <sqlite3.h>
+
+#include <cstring>
+
 #include <algorithm>
 
 namespace strata {
@@ -196,24 +200,71 @@ Schema SqliteSchemaReader::read()
     return readChanged();
 }
 
-Schema SqliteSchemaReader::readChanged()
+SqliteSchemaReader::~SqliteSchemaReader()
 {
-    // SQLite bumps schema_version on every change of sqlite_schema: unchanged, nothing to read.
-    const int version = m_db.execAndGet("PRAGMA schema_version").getInt();
-    if (m_generation > 0 && version == m_schemaVersion)
-        return m_schema;
-    m_schemaVersion = version;
-    ++m_generation;
-    QSet<QString> tables, views, triggers; // names whose definition changed
-    auto mark = [&](const std::string& type, const std::string& name, const std::string& table) {
-        if (type == "table" || type == "index")
-            tables.insert(QString::fromStdString(table));
-        else if (type == "view")
-            views.insert(QString::fromStdString(name));
-        else if (type == "trigger")
-            triggers.insert(QString::fromStdString(name));
-    };
+    if (m_tracking)
+        sqlite3_set_authorizer(m_db.getHandle(), nullptr, nullptr);
+}
 
+void SqliteSchemaReader::trackChanges()
+{
+    m_tracking = true;
+    sqlite3_set_authorizer(m_db.getHandle(), &SqliteSchemaReader::authorize, this);
+}
+
+int SqliteSchemaReader::authorize(void* self, int action, const char* a1, const char* a2,
+                                  const char*, const char*)
+{
+    auto* reader = static_cast<SqliteSchemaReader*>(self);
+    auto touch = [&](const char* name) {
+        if (name)
+            reader->m_touched.insert(name);
+    };
+    switch (action) {
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_DROP_TRIGGER:
+        touch(a1);
+        touch(a2);
+        break;
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_DROP_TABLE:
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_CREATE_VTABLE:
+    case SQLITE_DROP_VTABLE:
+        touch(a1);
+        break;
+    case SQLITE_ALTER_TABLE: // a1: the database, a2: the table
+        touch(a2);
+        if (a2)
+            reader->m_altered.insert(a2);
+        break;
+    case SQLITE_PRAGMA:
+        // Only with writable_schema can a statement edit sqlite_schema behind DDL's back (SQLite's
+        // own DDL writes it too, so writes to it say nothing by themselves).
+        if (a1 && std::strcmp(a1, "writable_schema") == 0)
+            reader->m_needsScan = true;
+        break;
+    default: break;
+    }
+    return SQLITE_OK;
+}
+
+void SqliteSchemaReader::note(Changes& changes, const CatalogRow& row, const std::string& name) const
+{
+    if (row.type == "table" || row.type == "index")
+        changes.tables.insert(QString::fromStdString(row.table));
+    else if (row.type == "view")
+        changes.views.insert(QString::fromStdString(name));
+    else if (row.type == "trigger")
+        changes.triggers.insert(QString::fromStdString(name));
+}
+
+void SqliteSchemaReader::scanCatalog(Changes& changes)
+{
+    ++m_generation;
     SQLite::Statement q(m_db, "SELECT type, name, tbl_name, sql FROM sqlite_schema "
                               "WHERE type IN ('table','view','index','trigger')");
     while (q.executeStep()) {
@@ -223,34 +274,79 @@ Schema SqliteSchemaReader::readChanged()
         const std::string_view sql = q.getColumn(3).getText();
         auto it = m_catalog.find(name);
         if (it == m_catalog.end()) {
-            it = m_catalog.emplace(std::string(name), CatalogRow{std::string(type),
-                                                                 std::string(table),
-                                                                 std::string(sql), 0})
+            it = m_catalog
+                     .emplace(std::string(name), CatalogRow{std::string(type), std::string(table),
+                                                            std::string(sql), 0})
                      .first;
-            mark(it->second.type, it->first, it->second.table);
+            note(changes, it->second, it->first);
         } else if (it->second.sql != sql || it->second.type != type ||
                    it->second.table != table) {
-            mark(it->second.type, it->first, it->second.table); // what it was …
+            note(changes, it->second, it->first); // what it was …
             it->second = CatalogRow{std::string(type), std::string(table), std::string(sql), 0};
-            mark(it->second.type, it->first, it->second.table); // … and what it is
+            note(changes, it->second, it->first); // … and what it is
         }
         it->second.seen = m_generation;
     }
     for (auto it = m_catalog.begin(); it != m_catalog.end();) {
         if (it->second.seen != m_generation) {
-            mark(it->second.type, it->first, it->second.table);
+            note(changes, it->second, it->first);
             it = m_catalog.erase(it);
         } else {
             ++it;
         }
     }
-    if (tables.isEmpty() && views.isEmpty() && triggers.isEmpty())
-        return m_schema;
-    // A view's columns follow the tables it reads (SELECT * over a table that gained or renamed
-    // a column): read again the views whose text names a changed table.
-    if (!tables.isEmpty()) {
+}
+
+bool SqliteSchemaReader::scanTouched(Changes& changes)
+{
+    if (m_needsScan)
+        return false;
+    SQLite::Statement q(m_db, "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                              "WHERE (name = ?1 OR tbl_name = ?1) "
+                              "AND type IN ('table','view','index','trigger')");
+    for (const std::string& touched : m_touched) {
+        std::set<std::string> present;
+        q.reset();
+        q.bind(1, touched);
+        while (q.executeStep()) {
+            const std::string name = q.getColumn(1).getText();
+            CatalogRow row{q.getColumn(0).getText(), q.getColumn(2).getText(),
+                           q.getColumn(3).getText(), 0};
+            present.insert(name);
+            auto it = m_catalog.find(name);
+            if (it == m_catalog.end()) {
+                note(changes, row, name);
+                m_catalog.emplace(name, std::move(row));
+            } else if (it->second.sql != row.sql || it->second.type != row.type ||
+                       it->second.table != row.table) {
+                note(changes, it->second, name);
+                note(changes, row, name);
+                it->second = std::move(row);
+            }
+        }
+        // What carried that name, or belonged to that table, and is gone now.
+        for (auto it = m_catalog.begin(); it != m_catalog.end();) {
+            if ((it->first == touched || it->second.table == touched) &&
+                !present.count(it->first)) {
+                if (m_altered.count(touched) && it->first == touched)
+                    return false; // an altered table vanished: renamed
+                note(changes, it->second, it->first);
+                it = m_catalog.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    return true;
+}
+
+bool SqliteSchemaReader::refresh(Changes& changes)
+{
+    // A view's columns follow the tables it reads (SELECT * over a table that gained a column):
+    // read again the views whose text names a changed table.
+    if (!changes.tables.isEmpty()) {
         QList<QRegularExpression> names;
-        for (const QString& t : tables)
+        for (const QString& t : changes.tables)
             names << QRegularExpression(QStringLiteral("\\b") + QRegularExpression::escape(t) +
                                             QStringLiteral("\\b"),
                                         QRegularExpression::CaseInsensitiveOption);
@@ -260,30 +356,37 @@ Schema SqliteSchemaReader::readChanged()
             const QString sql = QString::fromStdString(row.sql);
             for (const QRegularExpression& re : names)
                 if (re.match(sql).hasMatch()) {
-                    views.insert(QString::fromStdString(name));
+                    changes.views.insert(QString::fromStdString(name));
                     break;
                 }
         }
     }
-
     auto row = [&](const QString& name, const char* type) -> const CatalogRow* {
         auto it = m_catalog.find(name.toStdString());
         return it != m_catalog.end() && it->second.type == type ? &it->second : nullptr;
     };
-    for (const QString& name : tables) {
+    bool lostColumn = false;
+    for (const QString& name : changes.tables) {
         const CatalogRow* r = row(name, "table");
-        if (r && !isBookkeepingTable(name))
-            m_tables.insert(name, readTable(name, QString::fromStdString(r->sql)));
-        else
+        if (!r || isBookkeepingTable(name)) {
             m_tables.remove(name);
+            continue;
+        }
+        Table fresh = readTable(name, QString::fromStdString(r->sql));
+        if (m_altered.count(name.toStdString()))
+            if (auto old = m_tables.constFind(name); old != m_tables.constEnd())
+                for (const Column& c : old->columns)
+                    if (!fresh.column(c.name))
+                        lostColumn = true;
+        m_tables.insert(name, std::move(fresh));
     }
-    for (const QString& name : views) {
+    for (const QString& name : changes.views) {
         if (const CatalogRow* r = row(name, "view"))
             m_views.insert(name, readView(name, QString::fromStdString(r->sql)));
         else
             m_views.remove(name);
     }
-    for (const QString& name : triggers) {
+    for (const QString& name : changes.triggers) {
         const CatalogRow* r = row(name, "trigger");
         if (r && !isBookkeepingTable(QString::fromStdString(r->table)))
             m_triggers.insert(name, Trigger{name, QString::fromStdString(r->table),
@@ -291,6 +394,37 @@ Schema SqliteSchemaReader::readChanged()
         else
             m_triggers.remove(name);
     }
+    return !lostColumn;
+}
+
+Schema SqliteSchemaReader::readChanged()
+{
+    // SQLite bumps schema_version on every change of sqlite_schema: unchanged, nothing to read.
+    const int version = m_db.execAndGet("PRAGMA schema_version").getInt();
+    if (m_generation > 0 && version == m_schemaVersion) {
+        m_touched.clear();
+        m_altered.clear();
+        return m_schema;
+    }
+    m_schemaVersion = version;
+
+    Changes changes;
+    bool narrowed = m_tracking && m_generation > 0 && scanTouched(changes);
+    if (narrowed)
+        narrowed = refresh(changes);
+    if (!narrowed) {
+        // A full scan compares every row with the catalog; what the narrow pass already found
+        // is read again with it.
+        Changes all;
+        scanCatalog(all);
+        all.tables.unite(changes.tables);
+        all.views.unite(changes.views);
+        all.triggers.unite(changes.triggers);
+        refresh(all);
+    }
+    m_touched.clear();
+    m_altered.clear();
+    m_needsScan = false;
     m_schema.tables = m_tables.values();
     m_schema.views = m_views.values();
     m_schema.triggers = m_triggers.values();
