@@ -63,10 +63,10 @@ void TimelineView::ensureLayout() const
     const auto axis = m_model ? m_model->axis() : TimelineModel::Axis::Sequence;
     m_layout.rebuild(*model(), axis);
     updateMetrics();
-    if (m_layout.scale() <= 0 || !m_userZoomed)
-        m_layout.setScale(m_layout.defaultScale(plotWidth()));
+    if (!m_layout.hasZoom() || !m_userZoomed)
+        m_layout.setZoom(m_layout.defaultZoom(plotWidth()));
     else
-        m_layout.setScale(std::max(m_layout.scale(), m_layout.minScale(plotWidth())));
+        m_layout.setZoom(m_layout.zoomedBy(1.0, plotWidth())); // not below fit for the new marks
 }
 
 void TimelineView::doItemsLayout()
@@ -157,7 +157,7 @@ int TimelineView::laneTop(int lane) const
 qreal TimelineView::markRadius() const
 {
     if (m_layout.axis() == TimelineModel::Axis::Time)
-        return 6.5;
+        return std::clamp(m_layout.zoom().gap * 0.4, 2.5, 6.5);
     return std::clamp(m_layout.scale() * 0.36, 2.5, 7.0);
 }
 
@@ -347,12 +347,10 @@ QModelIndex TimelineView::moveCursor(CursorAction action, Qt::KeyboardModifiers)
     }
     const qsizetype pos = m_layout.sortedPosition(lane, current.row());
     const qsizetype count = m_layout.markCount(lane);
-    const qsizetype page = std::max<qsizetype>(
-        1, qsizetype(plotWidth() /
-                     std::max(1.0, m_layout.scale() > 0 &&
-                                           m_layout.axis() == TimelineModel::Axis::Sequence
-                                       ? m_layout.scale()
-                                       : TimelineLayout::UntimedStep)));
+    // A page: about as many marks as fit across the plot at their usual spacing.
+    const double pitch =
+        m_layout.axis() == TimelineModel::Axis::Sequence ? m_layout.scale() : m_layout.zoom().gap;
+    const qsizetype page = std::max<qsizetype>(1, qsizetype(plotWidth() / std::max(1.0, pitch)));
     auto atPosition = [&](qsizetype p) {
         return markAt(lane, m_layout.sortedMark(lane, std::clamp<qsizetype>(p, 0, count - 1)).row);
     };

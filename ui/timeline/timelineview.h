@@ -42,7 +42,8 @@ public:
     // The mark under selection (the current index), or an invalid index.
     QModelIndex currentMark() const;
 
-    // Pixels per sequence step, or per millisecond on the time axis.
+    // Pixels per sequence step, or per millisecond on the time axis (where marks applied
+    // together are also kept a few pixels apart: see TimelineLayout::Zoom).
     double zoomScale() const;
     void setZoomScale(double scale);
 
@@ -118,8 +119,8 @@ private:
     int laneAtY(int y) const;
     int laneOf(const QModelIndex& mark) const;
     QModelIndex markAt(int lane, int row) const;
-    void zoomBy(double factor, double anchorViewportX);
-    void applyDefaultScale();
+    void zoomBy(double factor, double anchorViewportX, const QModelIndex& anchor);
+    void applyDefaultZoom();
     QModelIndex targetMarkForVersion(const QString& binding, qint64 version) const;
     void setUserAction(bool on) { m_userAction += on ? 1 : -1; }
 
@@ -127,6 +128,7 @@ private:
     void paintLanes(QPainter& p, const QRect& plot) const;
     void paintTicks(QPainter& p, const QRect& plot) const;
     void paintMarks(QPainter& p, const QRect& plot, int lane) const;
+    void paintRuns(QPainter& p, int lane, qsizetype first, qsizetype last, int y, qreal r) const;
     void paintVersionLabels(QPainter& p, const QRect& plot, int lane) const;
     void paintCursor(QPainter& p, const QRect& plot) const;
     void paintLabels(QPainter& p) const;

@@ -32,52 +32,65 @@ void TimelineView::setZoomScale(double scale)
 {
     ensureLayout();
     m_userZoomed = true;
-    m_layout.setScale(std::max(scale, m_layout.minScale(plotWidth())));
+    TimelineLayout::Zoom zoom = m_layout.zoom();
+    zoom.scale = scale;
+    m_layout.setZoom(zoom);
+    m_layout.setZoom(m_layout.zoomedBy(1.0, plotWidth()));
     updateGeometries();
     viewport()->update();
 }
 
-void TimelineView::zoomBy(double factor, double anchorViewportX)
+// Zooms by `factor` keeping `anchor` (a mark) where it is on screen, or else the point at
+// `anchorViewportX` at the same fraction of the content.
+void TimelineView::zoomBy(double factor, double anchorViewportX, const QModelIndex& anchor)
 {
     ensureLayout();
-    const double old = m_layout.scale();
+    const double oldWidth = std::max(1.0, m_layout.contentWidth());
     const double anchorContent = contentXOf(anchorViewportX);
+    const int anchorLane = laneOf(anchor);
+    const double markBefore =
+        anchorLane >= 0 ? viewportXOf(m_layout.markX(anchorLane, anchor.row())) : 0.0;
     m_userZoomed = true;
-    m_layout.setScale(std::max(old * factor, m_layout.minScale(plotWidth())));
+    m_layout.setZoom(m_layout.zoomedBy(factor, plotWidth()));
     updateGeometries();
-    // Keep what was under the anchor under it.
-    const double moved = anchorContent * (m_layout.scale() / old) - anchorContent;
-    horizontalScrollBar()->setValue(horizontalScrollBar()->value() + int(std::lround(moved)));
+    QScrollBar* h = horizontalScrollBar();
+    if (anchorLane >= 0) {
+        const double markAfter = viewportXOf(m_layout.markX(anchorLane, anchor.row()));
+        h->setValue(h->value() + int(std::lround(markAfter - markBefore)));
+    } else {
+        const double moved = anchorContent * (m_layout.contentWidth() / oldWidth) - anchorContent;
+        h->setValue(h->value() + int(std::lround(moved)));
+    }
     viewport()->update();
 }
 
 void TimelineView::zoomIn()
 {
     const QModelIndex mark = currentMark();
-    zoomBy(ZoomStep, mark.isValid() ? markCenter(mark).x() : plotRect().center().x());
+    zoomBy(ZoomStep, plotRect().center().x(), mark);
 }
 
 void TimelineView::zoomOut()
 {
     const QModelIndex mark = currentMark();
-    zoomBy(1 / ZoomStep, mark.isValid() ? markCenter(mark).x() : plotRect().center().x());
+    zoomBy(1 / ZoomStep, plotRect().center().x(), mark);
 }
 
 void TimelineView::zoomToFit()
 {
     ensureLayout();
     m_userZoomed = true;
-    m_layout.setScale(m_layout.fitScale(plotWidth()));
+    m_layout.setZoom(m_layout.fitZoom(plotWidth()));
     updateGeometries();
     horizontalScrollBar()->setValue(0);
     viewport()->update();
 }
 
-void TimelineView::applyDefaultScale()
+void TimelineView::applyDefaultZoom()
 {
     if (m_userZoomed || m_layoutDirty)
         return;
-    m_layout.setScale(m_layout.defaultScale(plotWidth()));
+    m_layout.setZoom(m_layout.defaultZoom(plotWidth()));
 }
 
 // Events ----------------------------------------------------------------------------------------
@@ -87,7 +100,7 @@ void TimelineView::resizeEvent(QResizeEvent* event)
     QAbstractItemView::resizeEvent(event);
     ensureLayout();
     m_metrics.legendHeight = legendHeightFor(viewport()->width());
-    applyDefaultScale();
+    applyDefaultZoom();
     updateGeometries();
 }
 
@@ -103,7 +116,7 @@ void TimelineView::wheelEvent(QWheelEvent* event)
     const QPoint delta = event->angleDelta();
     if (event->modifiers() & Qt::ControlModifier) {
         if (delta.y() != 0)
-            zoomBy(std::pow(1.2, delta.y() / 120.0), event->position().x());
+            zoomBy(std::pow(1.2, delta.y() / 120.0), event->position().x(), QModelIndex());
         event->accept();
         return;
     }

@@ -30,6 +30,13 @@ QColor blend(const QColor& a, const QColor& b, qreal t)
                             float(a.blueF() * (1 - t) + b.blueF() * t));
 }
 
+// Odd lanes are striped, so long lanes stay easy to follow across the plot.
+QColor laneBackground(const QPalette& palette, int lane)
+{
+    const QColor base = palette.color(QPalette::Base);
+    return lane % 2 == 1 ? blend(base, palette.color(QPalette::AlternateBase), 0.6) : base;
+}
+
 bool isPlain(TimelineState s)
 {
     return s == TimelineState::Applied || s == TimelineState::Pending;
@@ -67,6 +74,7 @@ void TimelineView::paintEvent(QPaintEvent*)
     p.setClipRect(plot);
     paintLanes(p, plot);
     paintTicks(p, plot);
+    paintCursor(p, plot); // under the marks, so it never hides one
     for (int lane = 0; lane < m_layout.laneCount(); ++lane) {
         const QRect band = laneRect(lane);
         if (band.bottom() < plot.top() || band.top() > plot.bottom())
@@ -74,7 +82,6 @@ void TimelineView::paintEvent(QPaintEvent*)
         paintMarks(p, plot, lane);
         paintVersionLabels(p, plot, lane);
     }
-    paintCursor(p, plot);
     p.restore();
 
     paintLabels(p);
@@ -85,7 +92,6 @@ void TimelineView::paintEvent(QPaintEvent*)
 void TimelineView::paintLanes(QPainter& p, const QRect& plot) const
 {
     const QColor base = palette().color(QPalette::Base);
-    const QColor alternate = blend(base, palette().color(QPalette::AlternateBase), 0.6);
     const QColor track = blend(base, palette().color(QPalette::Text), 0.25);
     const QColor separator = blend(base, palette().color(QPalette::Text), 0.12);
     QFont italic = font();
@@ -96,8 +102,14 @@ void TimelineView::paintLanes(QPainter& p, const QRect& plot) const
         if (band.bottom() < plot.top() || band.top() > plot.bottom())
             continue;
         if (lane % 2 == 1)
-            p.fillRect(band, alternate);
-        p.setPen(separator);
+            p.fillRect(band, laneBackground(palette(), lane));
+        // Between two databases the line is stronger than between environments of one.
+        const bool lastOfDatabase =
+            lane + 1 >= m_layout.laneCount() ||
+            model()->index(lane, 0).data(TimelineModel::BindingRole).toString() !=
+                model()->index(lane + 1, 0).data(TimelineModel::BindingRole).toString();
+        p.setPen(QPen(
+            lastOfDatabase ? blend(base, palette().color(QPalette::Text), 0.3) : separator, 1));
         p.drawLine(band.left(), band.bottom(), band.right(), band.bottom());
 
         const int y = band.top() + m_metrics.markY;
@@ -158,14 +170,22 @@ void TimelineView::paintMarks(QPainter& p, const QRect& plot, int lane) const
     const int currentRow = laneOf(current) == lane ? current.row() : -1;
     const int hoverRow = laneOf(m_hover) == lane ? m_hover.row() : -1;
 
+    // Zoomed out so far that marks overlap, applied and pending runs are drawn as bars (their
+    // shapes could not be told apart anyway, and a 1000-mark lane stays cheap to paint); the
+    // drift and failure marks still get their own shapes, on top.
+    const bool dense = r < 3.5;
+    if (dense)
+        paintRuns(p, lane, first, last, y, r);
     // Plain marks first, so drift and failures stay visible where marks overlap.
     for (const bool plainPass : {true, false}) {
+        if (plainPass && dense)
+            continue;
         for (qsizetype i = first; i < last; ++i) {
             const TimelineLayout::Mark& m = m_layout.sortedMark(lane, i);
             const TimelineState state = m_layout.state(lane, m.row);
             if (isPlain(state) != plainPass)
                 continue;
-            paintTimelineMark(p, QPointF(viewportXOf(m.x), y), r, state,
+            paintTimelineMark(p, QPointF(viewportXOf(m.x), y), dense ? 4.0 : r, state,
                               m_layout.isBaseline(lane, m.row), background);
         }
     }
@@ -184,12 +204,48 @@ void TimelineView::paintMarks(QPainter& p, const QRect& plot, int lane) const
     p.setRenderHint(QPainter::Antialiasing, false);
 }
 
+// Consecutive applied (or pending) marks closer than a mark's width become one bar: solid for
+// applied, an outline for pending — the same fill language as their circles.
+void TimelineView::paintRuns(QPainter& p, int lane, qsizetype first, qsizetype last, int y,
+                             qreal r) const
+{
+    const QColor background = palette().color(QPalette::Base);
+    auto flush = [&](TimelineState state, double from, double to) {
+        const QColor colour = timelineStateColor(state);
+        const QRectF bar(from - r, y - r, to - from + 2 * r, 2 * r);
+        p.fillRect(bar, colour);
+        if (state == TimelineState::Pending)
+            p.fillRect(bar.adjusted(1.5, 1.5, -1.5, -1.5), background);
+    };
+    bool open = false;
+    TimelineState runState = TimelineState::Applied;
+    double runFrom = 0, runTo = 0;
+    for (qsizetype i = first; i < last; ++i) {
+        const TimelineLayout::Mark& m = m_layout.sortedMark(lane, i);
+        const TimelineState state = m_layout.state(lane, m.row);
+        if (!isPlain(state))
+            continue;
+        const double x = viewportXOf(m.x);
+        if (open && state == runState && x - runTo <= 2 * r + 1) {
+            runTo = x;
+            continue;
+        }
+        if (open)
+            flush(runState, runFrom, runTo);
+        open = true;
+        runState = state;
+        runFrom = runTo = x;
+    }
+    if (open)
+        flush(runState, runFrom, runTo);
+}
+
 void TimelineView::paintVersionLabels(QPainter& p, const QRect& plot, int lane) const
 {
     const QFont small = smallFont(font());
     p.setFont(small);
     const QFontMetrics fm(small);
-    const double room = m_metrics.versionWidth + 8;
+    const double room = m_metrics.versionWidth + 14;
     const auto [first, last] =
         m_layout.marksIn(lane, contentXOf(plot.left()) - room, contentXOf(plot.right()) + room);
     const int top = laneTop(lane) + m_metrics.markY + 8 + 3;
@@ -198,10 +254,12 @@ void TimelineView::paintVersionLabels(QPainter& p, const QRect& plot, int lane) 
     // greedy, each label at least its width from the previous one.
     const int stride = sequence ? niceStride(room / std::max(m_layout.scale(), 1e-9)) : 1;
     double lastRight = -1e18;
+    const QColor background = laneBackground(palette(), lane);
     p.setPen(palette().color(QPalette::PlaceholderText));
     for (qsizetype i = first; i < last; ++i) {
         const TimelineLayout::Mark& m = m_layout.sortedMark(lane, i);
-        if (sequence && m_layout.rank(lane, m.row) % stride != 0)
+        // Every stride-th from 1: versions numbered 1, 2, 3 … get round labels (5, 10, …).
+        if (sequence && (m_layout.rank(lane, m.row) + 1) % stride != 0)
             continue;
         const QString& text = m_layout.versionText(lane, m.row);
         const double w = fm.horizontalAdvance(text);
@@ -209,6 +267,8 @@ void TimelineView::paintVersionLabels(QPainter& p, const QRect& plot, int lane) 
         if (!sequence && x < lastRight + 6)
             continue;
         lastRight = x + w;
+        // On the lane's own colour, so the cursor line passes behind the label.
+        p.fillRect(QRectF(x - 1, top, w + 2, fm.height()), background);
         p.drawText(QPointF(x, top + fm.ascent()), text);
     }
 }
@@ -319,8 +379,9 @@ void TimelineView::paintRuler(QPainter& p, const QRect& plot) const
             p.fillRect(QRectF(x, 0, ruler.right() - x + 1, ruler.height() - 1),
                        palette().color(QPalette::Window));
             p.setPen(palette().color(QPalette::PlaceholderText));
-            p.drawText(QPointF(x + 6, (ruler.height() + fm.ascent() - fm.descent()) / 2.0),
-                       QStringLiteral("not applied yet (version order)"));
+            p.drawText(QPointF(std::max(x, double(plot.left())) + 6,
+                               (ruler.height() + fm.ascent() - fm.descent()) / 2.0),
+                       QStringLiteral("not applied"));
         }
     } else if (m_cursorVersion) {
         // The cursor's version, over the first lane it crosses.
