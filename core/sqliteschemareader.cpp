@@ -87,20 +87,21 @@ Table SqliteSchemaReader::readTable(const QString& name, const QString& sql)
     t.name = name;
     t.sql = sql;
     const std::string n = name.toStdString();
+    // PRAGMA statements rather than their table-valued forms: cheaper to compile, and this
+    // runs after every migration of a derivation.
+    const std::string quotedName = "\"" + QString(name).replace(QLatin1Char('"'), QStringLiteral("\"\"")).toStdString() + "\"";
     {
-        SQLite::Statement q(m_db, "SELECT name, type, \"notnull\", dflt_value, pk, hidden "
-                                  "FROM pragma_table_xinfo(?)");
-        q.bind(1, n);
-        while (q.executeStep()) {
+        SQLite::Statement q(m_db, "PRAGMA table_xinfo(" + quotedName + ")");
+        while (q.executeStep()) { // cid, name, type, notnull, dflt_value, pk, hidden
             Column c;
-            c.name = text(q.getColumn(0));
-            c.declaredType = text(q.getColumn(1));
+            c.name = text(q.getColumn(1));
+            c.declaredType = text(q.getColumn(2));
             c.affinity = affinityOf(c.declaredType);
-            c.notNull = q.getColumn(2).getInt() != 0;
-            c.hasDefault = !q.getColumn(3).isNull();
-            c.defaultValue = text(q.getColumn(3));
-            c.primaryKeyPosition = q.getColumn(4).getInt();
-            const int hidden = q.getColumn(5).getInt();
+            c.notNull = q.getColumn(3).getInt() != 0;
+            c.hasDefault = !q.getColumn(4).isNull();
+            c.defaultValue = text(q.getColumn(4));
+            c.primaryKeyPosition = q.getColumn(5).getInt();
+            const int hidden = q.getColumn(6).getInt();
             c.generated = hidden == 2   ? Column::Generated::Virtual
                           : hidden == 3 ? Column::Generated::Stored
                                         : Column::Generated::No;
@@ -110,52 +111,53 @@ Table SqliteSchemaReader::readTable(const QString& name, const QString& sql)
         }
     }
     {
-        SQLite::Statement q(m_db, "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
-                                  "FROM pragma_foreign_key_list(?) ORDER BY id, seq");
-        q.bind(1, n);
-        int currentId = -1;
+        SQLite::Statement q(m_db, "PRAGMA foreign_key_list(" + quotedName + ")");
+        int currentId = -1; // rows: id, seq, table, from, to, on_update, on_delete, match
         while (q.executeStep()) {
             const int id = q.getColumn(0).getInt();
             if (id != currentId) {
                 currentId = id;
                 ForeignKey fk;
-                fk.targetTable = text(q.getColumn(1));
-                fk.onUpdate = text(q.getColumn(4));
-                fk.onDelete = text(q.getColumn(5));
+                fk.targetTable = text(q.getColumn(2));
+                fk.onUpdate = text(q.getColumn(5));
+                fk.onDelete = text(q.getColumn(6));
                 t.foreignKeys << fk;
             }
-            t.foreignKeys.last().columns << text(q.getColumn(2));
-            if (!q.getColumn(3).isNull())
-                t.foreignKeys.last().targetColumns << text(q.getColumn(3));
+            t.foreignKeys.last().columns << text(q.getColumn(3));
+            if (!q.getColumn(4).isNull())
+                t.foreignKeys.last().targetColumns << text(q.getColumn(4));
         }
         // SQLite lists foreign keys last-declared first; keep declaration order.
         std::reverse(t.foreignKeys.begin(), t.foreignKeys.end());
     }
     {
-        SQLite::Statement q(m_db, "SELECT l.name, l.\"unique\", l.origin, l.partial, s.sql "
-                                  "FROM pragma_index_list(?) l "
-                                  "LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = l.name "
-                                  "ORDER BY l.name");
-        q.bind(1, n);
-        while (q.executeStep()) {
+        SQLite::Statement q(m_db, "PRAGMA index_list(" + quotedName + ")");
+        while (q.executeStep()) { // seq, name, unique, origin, partial
             Index ix;
-            ix.name = text(q.getColumn(0));
-            ix.unique = q.getColumn(1).getInt() != 0;
-            ix.origin = originOf(text(q.getColumn(2)));
-            ix.partial = q.getColumn(3).getInt() != 0;
-            ix.sql = text(q.getColumn(4));
+            ix.name = text(q.getColumn(1));
+            ix.unique = q.getColumn(2).getInt() != 0;
+            ix.origin = originOf(text(q.getColumn(3)));
+            ix.partial = q.getColumn(4).getInt() != 0;
+            if (auto it = m_catalog.find(ix.name.toStdString()); it != m_catalog.end())
+                ix.sql = QString::fromStdString(it->second.sql);
             t.indexes << ix;
         }
+        std::sort(t.indexes.begin(), t.indexes.end(),
+                  [](const Index& a, const Index& b) { return a.name < b.name; });
         for (Index& ix : t.indexes) {
-            SQLite::Statement c(m_db, "SELECT cid, name FROM pragma_index_xinfo(?) WHERE key = 1 "
-                                      "ORDER BY seqno");
-            c.bind(1, ix.name.toStdString());
+            SQLite::Statement c(m_db, "PRAGMA index_xinfo(\"" +
+                                          QString(ix.name)
+                                              .replace(QLatin1Char('"'), QStringLiteral("\"\""))
+                                              .toStdString() +
+                                          "\")");
             bool hasExpression = false;
-            while (c.executeStep()) {
-                if (c.getColumn(0).getInt() == -2)
+            while (c.executeStep()) { // seqno, cid, name, desc, coll, key
+                if (c.getColumn(5).getInt() != 1)
+                    continue;
+                if (c.getColumn(1).getInt() == -2)
                     hasExpression = true;
                 else
-                    ix.columns << text(c.getColumn(1));
+                    ix.columns << text(c.getColumn(2));
             }
             if (hasExpression) // an expression index: its key list as written
                 ix.columns = QStringList{indexKeyList(ix.sql)};
@@ -221,19 +223,23 @@ int SqliteSchemaReader::authorize(void* self, int action, const char* a1, const 
             reader->m_touched.insert(name);
     };
     switch (action) {
-    case SQLITE_CREATE_INDEX:
     case SQLITE_DROP_INDEX:
-    case SQLITE_CREATE_TRIGGER:
     case SQLITE_DROP_TRIGGER:
+        reader->m_dropped.insert(a1 ? a1 : "");
+        [[fallthrough]];
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TRIGGER:
         touch(a1);
         touch(a2);
         break;
-    case SQLITE_CREATE_TABLE:
     case SQLITE_DROP_TABLE:
-    case SQLITE_CREATE_VIEW:
     case SQLITE_DROP_VIEW:
-    case SQLITE_CREATE_VTABLE:
     case SQLITE_DROP_VTABLE:
+        reader->m_dropped.insert(a1 ? a1 : "");
+        [[fallthrough]];
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_CREATE_VTABLE:
         touch(a1);
         break;
     case SQLITE_ALTER_TABLE: // a1: the database, a2: the table
@@ -324,12 +330,14 @@ bool SqliteSchemaReader::scanTouched(Changes& changes)
                 it->second = std::move(row);
             }
         }
+        if (m_altered.count(touched) && !present.count(touched))
+            return false; // an altered table vanished: renamed
+        if (!m_dropped.count(touched))
+            continue; // only a DROP makes objects vanish (a RENAME was caught above)
         // What carried that name, or belonged to that table, and is gone now.
         for (auto it = m_catalog.begin(); it != m_catalog.end();) {
             if ((it->first == touched || it->second.table == touched) &&
                 !present.count(it->first)) {
-                if (m_altered.count(touched) && it->first == touched)
-                    return false; // an altered table vanished: renamed
                 note(changes, it->second, it->first);
                 it = m_catalog.erase(it);
             } else {
@@ -404,6 +412,7 @@ Schema SqliteSchemaReader::readChanged()
     if (m_generation > 0 && version == m_schemaVersion) {
         m_touched.clear();
         m_altered.clear();
+        m_dropped.clear();
         return m_schema;
     }
     m_schemaVersion = version;
@@ -424,6 +433,7 @@ Schema SqliteSchemaReader::readChanged()
     }
     m_touched.clear();
     m_altered.clear();
+    m_dropped.clear();
     m_needsScan = false;
     m_schema.tables = m_tables.values();
     m_schema.views = m_views.values();
