@@ -81,6 +81,7 @@ private:
     bool m_needsScan = false;        // something the authorizer cannot narrow down happened
     std::set<std::string> m_touched; // object and table names the statements named
     std::set<std::string> m_altered; // tables named by ALTER TABLE
+    std::set<std::string> m_dropped; // objects named by a DROP
     QMap<QString, Table> m_tables;
     QMap<QString, View> m_views;
     QMap<QString, Trigger> m_triggers;
