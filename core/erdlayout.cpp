@@ -5,8 +5,10 @@
 
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace strata {
 namespace {
@@ -186,6 +188,111 @@ void stretchTowards(double targetAspect, const ErdGraph& graph, QList<QPointF>& 
         p = QPointF(c.x() + (p.x() - c.x()) * fx, c.y() + (p.y() - c.y()) * fy);
 }
 
+
+// Tables without a foreign key in or out: Graphviz would ring them around the rest; they go
+// in a block of their own beside it instead.
+struct LonerSplit
+{
+    ErdGraph joined;        // the tables with foreign keys, edges renumbered
+    QList<int> original;    // joined node → graph node
+    QList<int> loners;      // graph nodes without edges
+};
+
+LonerSplit splitLoners(const ErdGraph& graph)
+{
+    LonerSplit split;
+    QList<int> degree(graph.nodes.size(), 0);
+    for (const ErdEdge& e : graph.edges) {
+        ++degree[e.from];
+        ++degree[e.to];
+    }
+    QList<int> index(graph.nodes.size(), -1);
+    for (qsizetype i = 0; i < graph.nodes.size(); ++i) {
+        if (degree[i] == 0) {
+            split.loners << int(i);
+            continue;
+        }
+        index[i] = int(split.joined.nodes.size());
+        split.original << int(i);
+        split.joined.nodes << graph.nodes[i];
+    }
+    for (const ErdEdge& e : graph.edges)
+        split.joined.edges << ErdEdge{index[e.from], e.fromRow, index[e.to], e.toRow};
+    return split;
+}
+
+// Boxes in rows at most `width` wide; returns the centres relative to the block's top-left and
+// sets `size` to the block's size.
+QList<QPointF> shelves(const ErdGraph& graph, const QList<int>& nodes, double width, QSizeF& size)
+{
+    constexpr double gap = 40;
+    QList<QPointF> centres;
+    double x = 0, y = 0, rowHeight = 0, right = 0;
+    for (int n : nodes) {
+        const QSizeF s = graph.nodes[n].size;
+        if (x > 0 && x + s.width() > width) {
+            x = 0;
+            y += rowHeight + gap;
+            rowHeight = 0;
+        }
+        centres << QPointF(x + s.width() / 2, y + s.height() / 2);
+        x += s.width() + gap;
+        right = std::max(right, x - gap);
+        rowHeight = std::max(rowHeight, s.height());
+    }
+    size = QSizeF(right, y + rowHeight);
+    return centres;
+}
+
+// Puts the loners in a block below or right of `main` (or alone), whichever brings the whole
+// closest to the screen's shape.
+void placeLoners(const ErdGraph& graph, const QList<int>& loners, const QRectF& main,
+                 double target, QList<QPointF>& centres)
+{
+    if (loners.isEmpty())
+        return;
+    constexpr double apart = 120;
+    double widest = 0;
+    for (int n : loners)
+        widest = std::max(widest, graph.nodes[n].size.width());
+    struct Option { QPointF origin; QList<QPointF> centres; double score; };
+    std::optional<Option> best;
+    auto consider = [&](double width, bool right) {
+        QSizeF size;
+        QList<QPointF> block = shelves(graph, loners, width, size);
+        QPointF origin;
+        QRectF all(QPointF(0, 0), size);
+        if (main.isValid()) {
+            // Centred along the side it joins.
+            origin = right ? QPointF(main.right() + apart,
+                                     main.center().y() - size.height() / 2)
+                           : QPointF(main.center().x() - size.width() / 2,
+                                     main.bottom() + apart);
+            all = main | QRectF(origin, size);
+        }
+        const double score = std::abs(std::log(all.width() / all.height() / target));
+        if (!best || score < best->score)
+            best = Option{origin, block, score};
+    };
+    // A compact block, near the screen's shape itself; then the side that suits the whole.
+    double blockWidth = widest;
+    double blockScore = -1;
+    for (qsizetype columns = 1; columns <= loners.size(); ++columns) {
+        QSizeF size;
+        shelves(graph, loners, columns * (widest + 40), size);
+        const double score = std::abs(std::log(size.width() / size.height() / target));
+        if (blockScore < 0 || score < blockScore) {
+            blockScore = score;
+            blockWidth = columns * (widest + 40);
+        }
+    }
+    consider(blockWidth, true);
+    if (main.isValid())
+        consider(blockWidth, false);
+    for (qsizetype i = 0; i < loners.size(); ++i)
+        centres[loners[i]] = best->origin + best->centres[i];
+}
+
 } // namespace
 
 QString ErdLayout::engineName(ErdEngine engine)
@@ -237,53 +344,69 @@ QByteArray ErdLayout::toDot(const ErdGraph& graph, ErdEngine engine, const DotOp
     return dot;
 }
 
+QByteArray ErdLayout::graphvizInput(const ErdGraph& graph, const ErdLayoutOptions& options)
+{
+    const ErdGraph joined = splitLoners(graph).joined;
+    return toDot(joined, options.engine == ErdEngine::Automatic ? engineFor(joined) : options.engine);
+}
+
 Result<ErdLayoutResult> ErdLayout::compute(const ErdGraph& graph, const ErdLayoutOptions& options)
 {
     for (const ErdEdge& e : graph.edges)
         if (e.from < 0 || e.to < 0 || e.from >= graph.nodes.size() || e.to >= graph.nodes.size())
             return Error{QStringLiteral("an edge of the diagram names a table that is not in it"),
                          {}, 0, 0, {}};
-    ErdLayoutResult result;
-    result.engine = options.engine == ErdEngine::Automatic ? engineFor(graph) : options.engine;
-    if (graph.nodes.isEmpty()) {
-        result.engineName = engineName(result.engine);
-        return result;
-    }
-
     const double target = options.screen.height() > 0
                               ? options.screen.width() / options.screen.height()
                               : 1.6;
-    Result<RawLayout> raw = [&] {
-        std::lock_guard lock(graphvizMutex());
-        Result<RawLayout> first = runGraphviz(graph, result.engine);
-        if (first && options.engine == ErdEngine::Automatic && result.engine == ErdEngine::Dot) {
-            // dot turns hub-heavy schemas into strips; sfdp keeps them near the screen's shape.
-            // A strip is a layout that, widened to the screen's shape, would be mostly empty.
-            const QRectF b = nodeBounds(graph, first->centres);
-            const double aspect = b.height() > 0 ? b.width() / b.height() : 1.0;
-            const double waste = std::max(aspect / target, target / aspect);
-            const bool fits = b.width() <= options.screen.width() &&
-                              b.height() <= options.screen.height();
-            if (waste > 3 && !fits) {
-                result.engine = ErdEngine::Sfdp;
-                return runGraphviz(graph, result.engine);
+    const LonerSplit split = splitLoners(graph);
+    ErdLayoutResult result;
+    result.engine =
+        options.engine == ErdEngine::Automatic ? engineFor(split.joined) : options.engine;
+    result.routes.resize(graph.edges.size());
+
+    QList<QPointF> centres(graph.nodes.size());
+    QRectF mainBounds;
+    if (!split.joined.nodes.isEmpty()) {
+        Result<RawLayout> raw = [&] {
+            std::lock_guard lock(graphvizMutex());
+            Result<RawLayout> first = runGraphviz(split.joined, result.engine);
+            if (first && options.engine == ErdEngine::Automatic &&
+                result.engine == ErdEngine::Dot) {
+                // dot turns hub-heavy schemas into strips; sfdp keeps them near the screen's
+                // shape. A strip is a layout that, widened to the screen's shape, would be mostly
+                // empty.
+                const QRectF b = nodeBounds(split.joined, first->centres);
+                const double aspect = b.height() > 0 ? b.width() / b.height() : 1.0;
+                const double waste = std::max(aspect / target, target / aspect);
+                const bool fits = b.width() <= options.screen.width() &&
+                                  b.height() <= options.screen.height();
+                if (waste > 3 && !fits) {
+                    result.engine = ErdEngine::Sfdp;
+                    return runGraphviz(split.joined, result.engine);
+                }
             }
-        }
-        return first;
-    }();
-    if (!raw)
-        return raw.error();
+            return first;
+        }();
+        if (!raw)
+            return raw.error();
+        QList<QPointF> joinedCentres = raw->centres;
+        if (raw->routes.isEmpty())
+            stretchTowards(target, split.joined, joinedCentres);
+        else
+            result.routes = raw->routes; // loners have no edges: the edge order is the same
+        for (qsizetype i = 0; i < joinedCentres.size(); ++i)
+            centres[split.original[i]] = joinedCentres[i];
+        mainBounds = nodeBounds(split.joined, joinedCentres);
+        for (const QList<QPointF>& route : std::as_const(result.routes))
+            for (const QPointF& p : route)
+                mainBounds |= QRectF(p, QSizeF(0.01, 0.01));
+    }
     result.engineName = engineName(result.engine);
-    QList<QPointF> centres = raw->centres;
-    result.routes = raw->routes;
-    if (result.routes.isEmpty())
-        stretchTowards(target, graph, centres);
+    placeLoners(graph, split.loners, mainBounds, target, centres);
 
     // Top-left corners, everything moved so the bounds start at (0, 0).
-    QRectF bounds = nodeBounds(graph, centres);
-    for (const QList<QPointF>& route : std::as_const(result.routes))
-        for (const QPointF& p : route)
-            bounds |= QRectF(p, QSizeF(0.01, 0.01));
+    QRectF bounds = nodeBounds(graph, centres) | mainBounds;
     const QPointF shift = -bounds.topLeft();
     result.positions.reserve(centres.size());
     for (qsizetype i = 0; i < centres.size(); ++i) {
@@ -294,8 +417,6 @@ Result<ErdLayoutResult> ErdLayout::compute(const ErdGraph& graph, const ErdLayou
         for (QPointF& p : route)
             p += shift;
     result.bounds = QRectF(QPointF(0, 0), bounds.size());
-    if (result.routes.isEmpty())
-        result.routes.resize(graph.edges.size());
     return result;
 }
 

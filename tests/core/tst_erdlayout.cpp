@@ -99,6 +99,33 @@ private slots:
         QVERIFY2(aspect > 0.6 && aspect < 3.0, qPrintable(QString::number(aspect)));
     }
 
+    void tablesWithoutKeysGoInABlock()
+    {
+        // Only loners: a block near the screen's shape, no Graphviz needed.
+        ErdGraph g;
+        for (int i = 0; i < 40; ++i)
+            g.nodes.append(ErdNode{QStringLiteral("t%1").arg(i), QSizeF(180, 120), 6, {}});
+        auto r = ErdLayout::compute(g);
+        QVERIFY(r.ok());
+        const double aspect = r->bounds.width() / r->bounds.height();
+        QVERIFY2(aspect > 1.0 && aspect < 2.6, qPrintable(QString::number(aspect)));
+        for (int i = 0; i < g.nodes.size(); ++i)
+            for (int j = i + 1; j < g.nodes.size(); ++j)
+                QVERIFY(!box(g, r.value(), i).intersects(box(g, r.value(), j)));
+
+        // With a joined part, Graphviz sees only that part.
+        g.edges.append(ErdEdge{1, 2, 0, 1});
+        const QByteArray input = ErdLayout::graphvizInput(g);
+        QVERIFY(input.contains("comment=\"t0\""));
+        QVERIFY(!input.contains("comment=\"t2\""));
+        r = ErdLayout::compute(g);
+        QVERIFY(r.ok());
+        for (int i = 2; i < g.nodes.size(); ++i) {
+            QVERIFY(!box(g, r.value(), i).intersects(box(g, r.value(), 0)));
+            QVERIFY(!box(g, r.value(), i).intersects(box(g, r.value(), 1)));
+        }
+    }
+
     void dotRoutesAttachToRows()
     {
         // plans ← subscriptions ← usage: a chain dot keeps left to right.

@@ -43,10 +43,16 @@ void paintItem(QPainter* painter, QGraphicsItem* item, const QPointF& origin)
     painter->setTransform(item->sceneTransform() * QTransform::fromTranslate(-origin.x(), -origin.y()),
                           true);
     painter->setOpacity(item->effectiveOpacity());
-    QStyleOptionGraphicsItem option;
-    option.exposedRect = item->boundingRect();
-    option.state = QStyle::State_None; // no selection marks in an export
-    item->paint(painter, &option, nullptr);
+    if (item->type() == RelationItem::Type) {
+        // Connectors are drawn by the scene's background layer, not by their items.
+        static_cast<RelationItem*>(item)->paintConnector(
+            painter, QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform()));
+    } else {
+        QStyleOptionGraphicsItem option;
+        option.exposedRect = item->boundingRect();
+        option.state = QStyle::State_None; // no selection marks in an export
+        item->paint(painter, &option, nullptr);
+    }
     painter->restore();
 }
 

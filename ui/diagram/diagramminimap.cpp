@@ -94,7 +94,7 @@ void DiagramMinimap::paintEvent(QPaintEvent*)
     const QRectF visible = visibleRectInMinimap();
     if (!visible.isEmpty()) {
         QColor fill = DiagramStyle::highlight();
-        fill.setAlpha(40);
+        fill.setAlpha(24);
         p.setBrush(fill);
         p.setPen(QPen(DiagramStyle::highlight(), 1.5));
         p.drawRect(visible);

@@ -7,6 +7,8 @@
 #include "tableplacer.h"
 
 #include <QGraphicsSceneMouseEvent>
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
 #include <QTimer>
 #include <QUndoStack>
 
@@ -21,6 +23,13 @@ constexpr double sceneMargin = 160;
 QString key(const QString& name)
 {
     return name.toLower();
+}
+
+QString routeKey(const RelationItem* r)
+{
+    return r->fromTable()->name() + QLatin1Char('\x1f') +
+           r->foreignKey().columns.join(QLatin1Char(',')) + QLatin1Char('\x1f') +
+           r->toTable()->name();
 }
 
 // Before the layout answers, new tables wait in a plain grid so the first frame shows them.
@@ -81,6 +90,7 @@ void DiagramScene::setDatabase(const QString& projectFile, const QString& bindin
     m_color = color.isValid() ? color : DiagramStyle::bindingColor(binding);
     m_store = DiagramPositionStore(projectFile, binding);
     m_positions = m_store.load();
+    m_routes.clear();
     m_undo->clear();
 }
 
@@ -119,7 +129,15 @@ void DiagramScene::setSchema(const Schema& schema, const SchemaDiff* diffFromPre
     m_diff = diffFromPrevious ? *diffFromPrevious : SchemaDiff{};
     rebuild(diffFromPrevious, previous);
     placeTables();
+    restoreRoutes();
     updateSceneRect();
+}
+
+void DiagramScene::restoreRoutes()
+{
+    for (RelationItem* r : std::as_const(m_relations))
+        if (auto it = m_routes.constFind(routeKey(r)); it != m_routes.constEnd())
+            r->setLayoutRoute(it->points, it->fromBox, it->toBox);
 }
 
 void DiagramScene::rebuild(const SchemaDiff* diff, const Schema* previous)
@@ -166,6 +184,7 @@ void DiagramScene::rebuild(const SchemaDiff* diff, const Schema* previous)
     for (TableItem* item : std::as_const(m_tables))
         addRelations(item, diff ? diff->table(item->name()) : nullptr);
 
+    invalidate(QRectF(), BackgroundLayer); // the connectors drawn there are new
     if (TableItem* item = tableItem(selected))
         item->setSelected(true);
     blocker.unblock();
@@ -313,8 +332,14 @@ void DiagramScene::applyLayout(const ErdLayoutResult& result, bool undoable)
     else
         applyPositions(after);
     // Routes last: each is valid for the positions its tables have now.
-    for (qsizetype i = 0; i < m_layoutRelations.size() && i < result.routes.size(); ++i)
-        m_layoutRelations[i]->setLayoutRoute(result.routes[i]);
+    m_routes.clear();
+    for (qsizetype i = 0; i < m_layoutRelations.size() && i < result.routes.size(); ++i) {
+        RelationItem* r = m_layoutRelations[i];
+        const KeptRoute kept{result.routes[i], r->fromTable()->sceneBox(), r->toTable()->sceneBox()};
+        if (!kept.points.isEmpty())
+            m_routes.insert(routeKey(r), kept);
+        r->setLayoutRoute(kept.points, kept.fromBox, kept.toBox);
+    }
     emit layoutFinished();
 }
 
@@ -415,6 +440,20 @@ void DiagramScene::onSelectionChanged()
             }
         }
     emit selectionCleared();
+}
+
+void DiagramScene::drawBackground(QPainter* painter, const QRectF& rect)
+{
+    QGraphicsScene::drawBackground(painter, rect);
+    const double lod = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform());
+    const double opacity = painter->opacity();
+    for (RelationItem* r : std::as_const(m_relations)) {
+        if (!r->isVisible() || !r->boundingRect().intersects(rect))
+            continue;
+        painter->setOpacity(opacity * r->opacity());
+        r->paintConnector(painter, lod);
+    }
+    painter->setOpacity(opacity);
 }
 
 void DiagramScene::mousePressEvent(QGraphicsSceneMouseEvent* event)

@@ -42,7 +42,9 @@ DiagramView::DiagramView(QWidget* parent)
     setViewportUpdateMode(SmartViewportUpdate);
     setTransformationAnchor(AnchorUnderMouse);
     setResizeAnchor(AnchorViewCenter);
-    setBackgroundBrush(DiagramStyle::background());
+    // The scene draws the background and every connector in one pass (see
+    // DiagramScene::drawBackground); cached, a repaint that changes no connector costs a blit.
+    setCacheMode(CacheBackground);
     setFrameShape(QFrame::NoFrame);
     m_searchBar->hide();
 
@@ -120,6 +122,7 @@ double DiagramView::zoom() const
 
 void DiagramView::setZoom(double zoom)
 {
+    m_fitPending = false; // a zoom of the user's: keep it through resizes and layouts
     zoom = std::clamp(zoom, minZoom, maxZoom);
     if (std::abs(zoom - this->zoom()) < 1e-9)
         return;
@@ -162,11 +165,12 @@ void DiagramView::fitToWindow()
 {
     if (!m_scene || viewport()->width() < 2 || viewport()->height() < 2)
         return;
-    const QRectF bounds = m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+    const QRectF bounds = m_scene->itemsBoundingRect();
     if (bounds.isEmpty())
         return;
-    const double z = std::min(viewport()->width() / bounds.width(),
-                              viewport()->height() / bounds.height());
+    // A small margin in pixels, whatever the zoom.
+    const double z = std::min((viewport()->width() - 40) / bounds.width(),
+                              (viewport()->height() - 40) / bounds.height());
     setTransform(QTransform::fromScale(std::clamp(z, minZoom, 1.0), std::clamp(z, minZoom, 1.0)));
     centerOn(bounds.center());
     afterViewChange();

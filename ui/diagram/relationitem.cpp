@@ -3,6 +3,7 @@
 #include "schemadiff.h"
 #include "tableitem.h"
 
+#include <QGraphicsScene>
 #include <QPainter>
 #include <QPainterPathStroker>
 #include <QStyleOptionGraphicsItem>
@@ -14,6 +15,13 @@ namespace {
 
 constexpr double stub = 24;      // the straight run out of a row, where the end glyph sits
 constexpr double glyphSpread = 6;
+
+QColor blend(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
+                            float(a.greenF() * (1 - t) + b.greenF() * t),
+                            float(a.blueF() * (1 - t) + b.blueF() * t));
+}
 
 bool isUniqueKey(const Table& table, const QStringList& columns)
 {
@@ -34,6 +42,9 @@ RelationItem::RelationItem(TableItem* from, int fromBand, TableItem* to, int toB
     : m_from(from), m_to(to), m_fromBand(fromBand), m_toBand(toBand), m_fk(fk), m_state(state)
 {
     setAcceptHoverEvents(true);
+    // The scene draws connectors in its background layer, all in one pass; the item itself
+    // only paints the highlighted connector over it, and is there for hover and hit-testing.
+    setFlag(ItemHasNoContents);
     setZValue(0);
     if (state == DiffState::Removed)
         setOpacity(0.45);
@@ -51,18 +62,19 @@ RelationItem::RelationItem(TableItem* from, int fromBand, TableItem* to, int toB
     updateGeometry();
 }
 
-void RelationItem::setLayoutRoute(const QList<QPointF>& route)
+void RelationItem::setLayoutRoute(const QList<QPointF>& route, const QRectF& fromBox,
+                                  const QRectF& toBox)
 {
     m_route = route;
-    m_routeFromPos = m_from->pos();
-    m_routeToPos = m_to->pos();
+    m_routeFromBox = fromBox;
+    m_routeToBox = toBox;
     updateGeometry();
 }
 
 bool RelationItem::routeStillValid() const
 {
-    return m_route.size() >= 4 && (m_route.size() - 1) % 3 == 0 && m_from->pos() == m_routeFromPos &&
-           m_to->pos() == m_routeToPos;
+    return m_route.size() >= 4 && (m_route.size() - 1) % 3 == 0 &&
+           m_from->sceneBox() == m_routeFromBox && m_to->sceneBox() == m_routeToBox;
 }
 
 void RelationItem::ownRoute()
@@ -97,6 +109,7 @@ void RelationItem::ownRoute()
 
 void RelationItem::updateGeometry()
 {
+    const QRectF before = m_bounds;
     prepareGeometryChange();
     if (routeStillValid()) {
         // The layout runs referencing tables' rows out on the left and referenced ones' on the
@@ -113,12 +126,20 @@ void RelationItem::updateGeometry()
     } else {
         ownRoute();
     }
+    m_outline.clear();
+    const QPointF a1 = m_path.pointAtPercent(0.0), b1 = m_path.pointAtPercent(1.0);
+    m_outline << a1 << a1 + QPointF(m_fromDir * stub, 0);
+    for (double t : {0.25, 0.5, 0.75})
+        m_outline << m_path.pointAtPercent(t);
+    m_outline << b1 + QPointF(m_toDir * stub, 0) << b1;
     QPainterPathStroker stroker;
     stroker.setWidth(8);
     m_shape = stroker.createStroke(m_path);
     m_bounds = m_path.boundingRect().adjusted(-glyphSpread - 6, -glyphSpread - 6, glyphSpread + 6,
                                               glyphSpread + 6);
     update();
+    if (scene())
+        scene()->invalidate(before | m_bounds, QGraphicsScene::BackgroundLayer);
 }
 
 QRectF RelationItem::boundingRect() const
@@ -137,6 +158,7 @@ void RelationItem::setHovered(bool hovered)
         return;
     m_hovered = hovered;
     setZValue(hovered ? 0.5 : 0);
+    setFlag(ItemHasNoContents, !hovered);
     if (m_from == m_to) {
         m_from->setHighlightedBands(hovered ? QSet<int>{m_fromBand, m_toBand} : QSet<int>{});
     } else {
@@ -160,26 +182,36 @@ void RelationItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event)
 
 void RelationItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
 {
-    const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    QColor color = m_hovered ? DiagramStyle::highlight()
+    if (m_hovered)
+        paintConnector(painter, option->levelOfDetailFromTransform(painter->worldTransform()), true);
+}
+
+void RelationItem::paintConnector(QPainter* painter, double lod, bool emphasised) const
+{
+    const bool zoomedOut = lod < DiagramStyle::namesOnlyZoom;
+    QColor color = emphasised ? DiagramStyle::highlight()
                    : m_state == DiffState::Unchanged ? DiagramStyle::connector()
                                                      : DiagramStyle::diffColor(m_state);
-    QPen pen(color, m_hovered ? 2.5 : 1.3);
-    if (lod < DiagramStyle::namesOnlyZoom) {
-        // Zoomed out: hairlines, no end glyphs; lighter so hundreds of them stay a background.
-        pen.setCosmetic(true);
-        pen.setWidthF(m_hovered ? 2.5 : 1.0);
-        if (!m_hovered)
-            color.setAlpha(150);
-        pen.setColor(color);
-    }
+    if (zoomedOut && !emphasised) // lighter, so hundreds of them stay a background
+        color = blend(color, DiagramStyle::background(), 0.45);
+    // One-pixel cosmetic lines take the painter's fast path: hundreds of long connectors
+    // repaint in a few milliseconds. Only the hovered one is thicker.
+    QPen pen(color, emphasised ? 2.5 : 1.0);
+    pen.setCosmetic(true);
     if (m_state == DiffState::Removed)
         pen.setStyle(Qt::DashLine);
     painter->setPen(pen);
     painter->setBrush(Qt::NoBrush);
-    painter->drawPath(m_path);
-    if (lod < DiagramStyle::namesOnlyZoom)
+    if (zoomedOut) {
+        // A few pixels of curve are not worth flattening Béziers for: straight segments
+        // through the same points, below the boxes-only zoom.
+        if (lod < DiagramStyle::boxesOnlyZoom)
+            painter->drawPolyline(m_outline);
+        else
+            painter->drawPath(m_path);
         return;
+    }
+    painter->drawPath(m_path);
     pen.setStyle(Qt::SolidLine);
     painter->setPen(pen);
     paintEnd(painter, m_fromAnchor, m_fromDir, m_fromEnd);

@@ -3,7 +3,9 @@
 // RelationItem: one foreign key drawn as a connector from the referencing column's row to the
 // referenced column's row, with crow's-foot ends (the child side "zero or many", or "zero or
 // one" when the key is unique; the parent side "exactly one", or "zero or one" when the key is
-// nullable). It follows its tables when they move; hovering it highlights both ends.
+// nullable). It follows its tables when they move; hovering it highlights both ends. The scene
+// draws all connectors in its background layer (cached by the view); the item paints only
+// while hovered, on top.
 
 #include "diagramstyle.h"
 #include "schema.h"
@@ -42,11 +44,15 @@ public:
     const QPainterPath& path() const { return m_path; } // scene coordinates
     bool usesLayoutRoute() const { return routeStillValid(); }
 
-    // A route from the layout engine (cubic Bézier points, from → to), used while both tables
-    // stay where the layout put them; an empty route drops it.
-    void setLayoutRoute(const QList<QPointF>& route);
+    // A route from the layout engine (cubic Bézier points, from → to) made for tables at
+    // `fromBox` and `toBox`: used while both tables are exactly there; an empty route drops it.
+    void setLayoutRoute(const QList<QPointF>& route, const QRectF& fromBox, const QRectF& toBox);
     // Recomputes the path from the tables' current positions.
     void updateGeometry();
+
+    // Draws the connector at level of detail `lod`: plain (the scene's background layer, the
+    // exporter) or emphasised (hovered, over the plain one).
+    void paintConnector(QPainter* painter, double lod, bool emphasised = false) const;
 
     // Hover emphasis, also driven from outside (tests, the view).
     void setHovered(bool hovered);
@@ -72,10 +78,11 @@ private:
     bool m_hovered = false;
 
     QList<QPointF> m_route;
-    QPointF m_routeFromPos, m_routeToPos;
+    QRectF m_routeFromBox, m_routeToBox;
 
     QPainterPath m_path;
     QPainterPath m_shape;
+    QPolygonF m_outline; // the path as a few straight segments, for far-out zoom
     QRectF m_bounds;
     QPointF m_fromAnchor, m_toAnchor;
     double m_fromDir = 1, m_toDir = -1; // +1: the connector leaves to the right
