@@ -124,4 +124,9 @@ void DiagramMinimap::mouseMoveEvent(QMouseEvent* event)
         moveViewTo(event->position());
 }
 
+void DiagramMinimap::mouseReleaseEvent(QMouseEvent* event)
+{
+    event->accept(); // the press moved the view already
+}
+
 } // namespace strata
