@@ -76,6 +76,8 @@ DiagramScene::~DiagramScene()
         m_store.save(m_positions);
     // Items first: they point at each other, and the selection signal must not reach us.
     disconnect(this, &QGraphicsScene::selectionChanged, this, &DiagramScene::onSelectionChanged);
+    qDeleteAll(m_relations); // before the tables they point at
+    m_relations.clear();
     clear();
 }
 
@@ -163,17 +165,34 @@ void DiagramScene::rebuild(const SchemaDiff* diff, const Schema* previous)
     m_runner->cancel();
     m_layoutGeneration = -1;
     QSignalBlocker blocker(this); // no selection signals while the items are replaced
-    clear();
-    m_tables.clear();
+
+    // Connectors are all made anew; a table item is kept when it would be drawn the same (a
+    // step along the history leaves most tables alone), the others are replaced.
+    qDeleteAll(m_relations);
     m_relations.clear();
+    QHash<QString, TableItem*> previousItems = m_byName;
+    m_tables.clear();
     m_byName.clear();
     m_ghostTables = ghosts;
 
     auto add = [&](const Table& t, DiffState state) {
         const TableDiff* td = diff ? diff->table(t.name) : nullptr;
-        const Table* before = previous ? previous->table(t.name) : nullptr;
-        auto* item = new TableItem(t, state, td, before, m_color);
-        addItem(item);
+        TableItem* item = previousItems.take(key(t.name));
+        if (item && (state != DiffState::Unchanged || td || !item->isPlain() ||
+                     item->bindingColor() != m_color || !(item->table() == t))) {
+            delete item;
+            item = nullptr;
+        }
+        if (item) {
+            item->resetTransientState();
+        } else {
+            const Table* before = previous ? previous->table(t.name) : nullptr;
+            item = new TableItem(t, state, td, before, m_color);
+            // Where it is known to go, before it joins the scene's index.
+            if (auto p = m_positions.constFind(t.name); p != m_positions.constEnd())
+                item->setPos(*p);
+            addItem(item);
+        }
         m_tables << item;
         m_byName.insert(key(t.name), item);
     };
@@ -181,6 +200,7 @@ void DiagramScene::rebuild(const SchemaDiff* diff, const Schema* previous)
         add(g, DiffState::Removed);
     for (const Table& t : std::as_const(m_schema.tables))
         add(t, tableState(t.name));
+    qDeleteAll(previousItems);
     for (TableItem* item : std::as_const(m_tables))
         addRelations(item, diff ? diff->table(item->name()) : nullptr);
 

@@ -62,6 +62,13 @@ RelationItem::RelationItem(TableItem* from, int fromBand, TableItem* to, int toB
     updateGeometry();
 }
 
+RelationItem::~RelationItem()
+{
+    m_from->removeRelation(this);
+    if (m_to != m_from)
+        m_to->removeRelation(this);
+}
+
 void RelationItem::setLayoutRoute(const QList<QPointF>& route, const QRectF& fromBox,
                                   const QRectF& toBox)
 {
@@ -132,9 +139,7 @@ void RelationItem::updateGeometry()
     for (double t : {0.25, 0.5, 0.75})
         m_outline << m_path.pointAtPercent(t);
     m_outline << b1 + QPointF(m_toDir * stub, 0) << b1;
-    QPainterPathStroker stroker;
-    stroker.setWidth(8);
-    m_shape = stroker.createStroke(m_path);
+    m_shape = QPainterPath();
     m_bounds = m_path.boundingRect().adjusted(-glyphSpread - 6, -glyphSpread - 6, glyphSpread + 6,
                                               glyphSpread + 6);
     update();
@@ -149,6 +154,13 @@ QRectF RelationItem::boundingRect() const
 
 QPainterPath RelationItem::shape() const
 {
+    // Stroking is the dearest part of a connector's geometry; hit-testing needs it for the few
+    // connectors under the mouse only.
+    if (m_shape.isEmpty() && !m_path.isEmpty()) {
+        QPainterPathStroker stroker;
+        stroker.setWidth(8);
+        m_shape = stroker.createStroke(m_path);
+    }
     return m_shape;
 }
 

@@ -24,6 +24,7 @@ public:
 
     RelationItem(TableItem* from, int fromBand, TableItem* to, int toBand, const ForeignKey& fk,
                  DiffState state);
+    ~RelationItem() override; // leaves its tables' lists
 
     int type() const override { return Type; }
     QRectF boundingRect() const override;
@@ -81,7 +82,7 @@ private:
     QRectF m_routeFromBox, m_routeToBox;
 
     QPainterPath m_path;
-    QPainterPath m_shape;
+    mutable QPainterPath m_shape; // the stroked path for hit-testing, made when first asked
     QPolygonF m_outline; // the path as a few straight segments, for far-out zoom
     QRectF m_bounds;
     QPointF m_fromAnchor, m_toAnchor;

@@ -3,6 +3,7 @@
 #include "relationitem.h"
 
 #include <QFontMetricsF>
+#include <QHash>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
@@ -33,6 +34,29 @@ const QFontMetricsF& badgeMetrics()
 {
     static const QFontMetricsF m(DiagramStyle::badgeFont());
     return m;
+}
+
+// Widths of texts seen before: names like "id" and types like "INTEGER" come back in every
+// table, and measuring is most of what building a table item costs.
+double advance(const QFontMetricsF& metrics, QHash<QString, double>& seen, const QString& text)
+{
+    if (auto it = seen.constFind(text); it != seen.constEnd())
+        return *it;
+    if (seen.size() > 50000)
+        seen.clear();
+    return *seen.insert(text, metrics.horizontalAdvance(text));
+}
+
+double columnWidth(const QString& text)
+{
+    static QHash<QString, double> seen;
+    return advance(columnMetrics(), seen, text);
+}
+
+double typeWidth(const QString& text)
+{
+    static QHash<QString, double> seen;
+    return advance(typeMetrics(), seen, text);
 }
 
 double badgeWidth(const QString& badge)
@@ -129,8 +153,8 @@ void TableItem::measure()
     for (const Row& row : std::as_const(m_rows)) {
         m_badgeWidth = std::max(m_badgeWidth, groupWidth(row.badges));
         m_flagWidth = std::max(m_flagWidth, groupWidth(row.flags));
-        m_typeWidth = std::max(m_typeWidth, typeMetrics().horizontalAdvance(row.type));
-        nameWidth = std::max(nameWidth, columnMetrics().horizontalAdvance(row.name));
+        m_typeWidth = std::max(m_typeWidth, typeWidth(row.type));
+        nameWidth = std::max(nameWidth, columnWidth(row.name));
     }
     const double tag = m_state == DiffState::Unchanged
                            ? 0
@@ -162,6 +186,19 @@ QPointF TableItem::anchor(int band, bool rightSide) const
 {
     const double y = (std::clamp(band, 0, bandCount() - 1) + 0.5) * DiagramStyle::rowHeight;
     return pos() + QPointF(rightSide ? m_size.width() : 0, y);
+}
+
+bool TableItem::isPlain() const
+{
+    return m_state == DiffState::Unchanged &&
+           std::all_of(m_rows.begin(), m_rows.end(),
+                       [](const Row& r) { return r.state == DiffState::Unchanged; });
+}
+
+void TableItem::resetTransientState()
+{
+    setHighlightedBands({});
+    setSearchBand(-1);
 }
 
 void TableItem::setHighlightedBands(const QSet<int>& bands)

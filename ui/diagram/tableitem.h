@@ -57,7 +57,14 @@ public:
     QPointF anchor(int band, bool rightSide) const;
 
     void addRelation(RelationItem* relation) { m_relations.append(relation); }
+    void removeRelation(RelationItem* relation) { m_relations.removeOne(relation); }
     const QList<RelationItem*>& relations() const { return m_relations; }
+
+    const QColor& bindingColor() const { return m_bindingColor; }
+    // Drawn without any diff marks (the table and all its rows unchanged).
+    bool isPlain() const;
+    // Drops hover and search marks.
+    void resetTransientState();
 
     // Transient emphasis: rows joined by a hovered connector, a search hit.
     void setHighlightedBands(const QSet<int>& bands);
