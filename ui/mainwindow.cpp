@@ -1,5 +1,9 @@
 #include "mainwindow.h"
 
+#include "diagramscene.h"
+#include "diagramview.h"
+#include "schemaworkspace.h"
+
 #include "confirmapplydialog.h"
 #include "demoproject.h"
 #include "errordialog.h"
@@ -17,6 +21,10 @@
 #include <QCloseEvent>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QUndoStack>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
@@ -46,7 +54,9 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_projectModel(new ProjectTreeModel(this)),
       m_migrationModel(new MigrationTableModel(this)),
       m_dock(new ProjectDock(m_projectModel, this)),
-      m_panel(new MigrationsPanel(m_migrationModel, this)), m_actions(new MainActions(this)),
+      m_panel(new MigrationsPanel(m_migrationModel, this)),
+      m_migrationsDock(new QDockWidget(tr("Migrations"), this)),
+      m_workspace(new SchemaWorkspace(this)), m_actions(new MainActions(this)),
       m_apply(new ApplyController(
           [this](const ConfirmRequest& request) { return ConfirmApplyDialog::ask(this, request); },
           this)),
@@ -56,9 +66,24 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("Strata"));
     setWindowIcon(themeIcon(QStringLiteral("strata")));
-    setCentralWidget(m_panel);
+    // The diagram in the centre; everything else in docks the user can rearrange.
+    setCentralWidget(m_workspace->diagramArea());
+    m_migrationsDock->setObjectName(QStringLiteral("migrationsDock"));
+    m_migrationsDock->setWidget(m_panel);
     addDockWidget(Qt::LeftDockWidgetArea, m_dock);
-    m_actions->install(this, {m_dock->toggleViewAction()});
+    addDockWidget(Qt::BottomDockWidgetArea, m_workspace->timelineDock());
+    addDockWidget(Qt::BottomDockWidgetArea, m_migrationsDock);
+    tabifyDockWidget(m_workspace->timelineDock(), m_migrationsDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_workspace->tableDock());
+    addDockWidget(Qt::RightDockWidgetArea, m_workspace->inspectorDock());
+    tabifyDockWidget(m_workspace->tableDock(), m_workspace->inspectorDock());
+    m_workspace->timelineDock()->raise();
+    m_workspace->tableDock()->raise();
+    m_actions->install(this, {m_dock->toggleViewAction(), m_migrationsDock->toggleViewAction(),
+                              m_workspace->timelineDock()->toggleViewAction(),
+                              m_workspace->tableDock()->toggleViewAction(),
+                              m_workspace->inspectorDock()->toggleViewAction()});
+    installDiagramActions();
     m_panel->setWelcomeActions(m_actions->open(), m_actions->openDemo());
 
     m_projectFileLabel->setObjectName(QStringLiteral("projectFileLabel"));
@@ -86,6 +111,8 @@ MainWindow::MainWindow(QWidget* parent)
         updateRecentMenu();
     });
     connect(m_dock, &ProjectDock::currentChanged, this, &MainWindow::showCurrent);
+    connect(m_workspace, &SchemaWorkspace::targetRequested, this,
+            [this](const Target& target) { selectTarget(target); });
     connect(m_apply, &ApplyController::started, this, &MainWindow::onApplyStarted);
     connect(m_apply, &ApplyController::progress, this, &MainWindow::onApplyProgress);
     connect(m_apply, &ApplyController::finished, this, &MainWindow::onApplyFinished);
@@ -128,6 +155,7 @@ Status MainWindow::openDemo()
 void MainWindow::setProject(const Project& project, const Target& preferred)
 {
     m_projectModel->setProject(project);
+    m_workspace->setProject(project);
     m_dock->showWholeTree();
     setWindowTitle(project.name + QStringLiteral(" — Strata"));
     m_projectFileLabel->setText(QDir::toNativeSeparators(project.sourceFile));
@@ -226,6 +254,9 @@ void MainWindow::showCurrent()
     if (db && env) {
         m_panel->showTarget(*db, *env, m_projectModel->status(target),
                             m_projectModel->problem(target));
+        const DatabaseStatus* status = m_projectModel->status(target);
+        const MigrationEntry* last = status ? status->lastApplied() : nullptr;
+        m_workspace->setTarget(target, last ? last->version : 0);
     } else if (const Database* selectedDb = m_projectModel->database(m_dock->currentBinding())) {
         QStringList names;
         for (const Environment& e : selectedDb->environments)
@@ -240,6 +271,29 @@ void MainWindow::showCurrent()
                                          "panel to see its migrations."));
     }
     updateActions();
+}
+
+void MainWindow::installDiagramActions()
+{
+    // The diagram's own actions (zoom, fit, find, re-layout, minimap; undo of table moves) and
+    // export, in a Diagram menu beside the others.
+    DiagramView* view = m_workspace->view();
+    QMenu* menu = new QMenu(tr("&Diagram"), this);
+    QAction* undo = m_workspace->scene()->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_workspace->scene()->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    menu->addActions({undo, redo});
+    menu->addSeparator();
+    menu->addActions({view->zoomInAction(), view->zoomOutAction(), view->fitAction(),
+                      view->actualSizeAction()});
+    menu->addSeparator();
+    menu->addActions({view->findAction(), view->relayoutAction(), view->minimapAction()});
+    menu->addSeparator();
+    menu->addAction(m_workspace->exportAction());
+    QList<QAction*> menus = menuBar()->actions();
+    menuBar()->insertMenu(menus.size() >= 2 ? menus[menus.size() - 1] : nullptr, menu);
+    addActions({undo, redo, m_workspace->exportAction()});
 }
 
 void MainWindow::updateActions()
@@ -301,6 +355,7 @@ void MainWindow::onApplyFinished(const ApplyOutcome& outcome)
     m_progressLabel->hide();
     m_progressBar->hide();
     m_projectModel->refreshStatuses();
+    m_workspace->recordOutcome(outcome);
     showCurrent();
     if (m_closeWhenApplyEnds) {
         close();
@@ -379,15 +434,21 @@ void MainWindow::showAbout()
                            .arg(QApplication::applicationVersion().toHtmlEscaped()));
 }
 
+constexpr int kLayoutVersion = 2;
+
 void MainWindow::restoreLayout()
 {
     auto settings = openUserSettings();
     const bool restored =
         restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings->value(QStringLiteral("window/state")).toByteArray());
-    if (!restored) {
-        resize(1240, 760);
-        resizeDocks({m_dock}, {440}, Qt::Horizontal);
+    // Version 2: the layout with the diagram in the centre; an older saved layout is ignored.
+    const bool stateRestored = restoreState(
+        settings->value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+    if (!restored)
+        resize(1500, 920);
+    if (!stateRestored) {
+        resizeDocks({m_dock, m_workspace->tableDock()}, {330, 340}, Qt::Horizontal);
+        resizeDocks({m_workspace->timelineDock()}, {270}, Qt::Vertical);
     }
 }
 
@@ -395,7 +456,7 @@ void MainWindow::saveLayout()
 {
     auto settings = openUserSettings();
     settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings->setValue(QStringLiteral("window/state"), saveState());
+    settings->setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

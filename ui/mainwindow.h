@@ -12,6 +12,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class QDockWidget;
 class QLabel;
 class QProgressBar;
 
@@ -21,6 +22,7 @@ class MainActions;
 class MigrationTableModel;
 class MigrationsPanel;
 class ProjectDock;
+class SchemaWorkspace;
 
 class MainWindow final : public QMainWindow
 {
@@ -53,6 +55,7 @@ public:
     MigrationsPanel* migrationsPanel() const { return m_panel; }
     ApplyController* applyController() const { return m_apply; }
     MainActions* actions() const { return m_actions; }
+    SchemaWorkspace* workspace() const { return m_workspace; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -72,11 +75,14 @@ private:
     void showDryRunReport(const ApplyOutcome& outcome);
     void showAbout();
     void saveLayout();
+    void installDiagramActions();
 
     ProjectTreeModel* m_projectModel;
     MigrationTableModel* m_migrationModel;
     ProjectDock* m_dock;
     MigrationsPanel* m_panel;
+    QDockWidget* m_migrationsDock;
+    SchemaWorkspace* m_workspace;
     MainActions* m_actions;
     ApplyController* m_apply;
     QLabel* m_projectFileLabel;
