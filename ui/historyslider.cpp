@@ -57,18 +57,16 @@ HistorySlider::HistorySlider(QWidget* parent)
 }
 
 void HistorySlider::setHistory(const SchemaHistory* history, const QString& environment,
-                               int initial)
+                               int point)
 {
     const QSignalBlocker blockSlider(m_slider);
     const QSignalBlocker blockFrom(m_from);
-    const int keep = m_slider->value();
-    const bool hadHistory = m_history != nullptr;
     m_history = history;
     m_compare->setItemText(2, tr("Drift: files vs live %1").arg(environment));
     m_compare->setEnabled(true);
     m_slider->setEnabled(compare() != Compare::LiveDrift);
     m_slider->setRange(0, int(history->points.size()) - 1);
-    m_slider->setValue(hadHistory && keep <= m_slider->maximum() ? keep : initial);
+    m_slider->setValue(point);
     m_from->clear();
     for (const SchemaPoint& p : history->points)
         m_from->addItem(p.fileName.isEmpty() ? tr("the start (empty)") : p.fileName);

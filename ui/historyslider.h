@@ -24,9 +24,9 @@ public:
 
     explicit HistorySlider(QWidget* parent = nullptr);
 
-    // The points to move along (empty history: disabled) and the live environment's name for
-    // the drift choice. Keeps the point when it still exists, else goes to `initial`.
-    void setHistory(const SchemaHistory* history, const QString& environment, int initial);
+    // The points to move along and the live environment's name for the drift choice; the
+    // slider goes to `point` (without announcing it: the caller shows that point itself).
+    void setHistory(const SchemaHistory* history, const QString& environment, int point);
     void clear(const QString& message);
     void setBusy(const QString& message);
 

@@ -133,7 +133,6 @@ void SchemaWorkspace::setTarget(const Target& target, qint64 lastApplied)
                                           : m_history->indexAt(lastApplied);
         m_wantedVersion.reset();
         m_slider->setHistory(m_history.get(), target.environment, point);
-        m_slider->setPoint(point);
         showPoint();
         return;
     }
