@@ -8,6 +8,7 @@
 //
 // Usage: bench_layout [--tables N] [--keys N] [--runs N] [--size WxH] [--repaint-only]
 
+#include "diagramexport.h"
 #include "diagramscene.h"
 #include "diagramview.h"
 #include "erdlayout.h"
@@ -15,6 +16,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QStandardPaths>
@@ -22,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 #include <ctime>
 
 using namespace strata;
@@ -234,6 +237,24 @@ int main(int argc, char* argv[])
     view.centerOn(scene.itemsBoundingRect().center());
     repaint("100 %");
     std::printf("  target: repaint under 16 ms (\"first frame\" includes filling the item "
-                "caches after a zoom)\n");
+                "caches after a zoom)\n\n");
+
+    // Export of the whole diagram, once each.
+    const QRectF area = diagramExportRect(scene);
+    std::printf("export (whole diagram, %.0f × %.0f units)\n", area.width(), area.height());
+    const QSize image = diagramImageSize(scene, 1.0);
+    const double pngScale =
+        std::min(1.0, double(maxImageSide) / std::max(image.width(), image.height()));
+    for (const auto& [name, format, scale] :
+         {std::tuple{"svg", DiagramFormat::Svg, 1.0}, std::tuple{"png", DiagramFormat::Png, pngScale},
+          std::tuple{"pdf", DiagramFormat::Pdf, 1.0}}) {
+        const QString path = tmp.filePath(QStringLiteral("diagram.") + QLatin1String(name));
+        QElapsedTimer t;
+        t.start();
+        const Status st = exportDiagram(scene, path, format, scale);
+        std::printf("  %-4s at scale %.2f %8.0f ms   %6.1f MiB%s\n", name, scale,
+                    t.nsecsElapsed() / 1e6, QFileInfo(path).size() / 1048576.0,
+                    st ? "" : "  FAILED");
+    }
     return 0;
 }
