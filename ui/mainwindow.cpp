@@ -288,6 +288,9 @@ void MainWindow::installDiagramActions()
     menu->addActions({view->zoomInAction(), view->zoomOutAction(), view->fitAction(),
                       view->actualSizeAction()});
     menu->addSeparator();
+    // Find works from anywhere in the window (the zoom keys stay with the view that has focus:
+    // the timeline has its own).
+    view->findAction()->setShortcutContext(Qt::WindowShortcut);
     menu->addActions({view->findAction(), view->relayoutAction(), view->minimapAction()});
     menu->addSeparator();
     menu->addAction(m_workspace->exportAction());
