@@ -316,7 +316,7 @@ QByteArray ErdLayout::toDot(const ErdGraph& graph, ErdEngine engine, const DotOp
         // Left to right, referenced tables first: foreign keys leave a row on the right and
         // enter a row on the left, as people draw them.
         dot += "  graph [layout=dot, rankdir=LR, nodesep=0.35, ranksep=1.1, splines=spline, "
-               "pack=24, packmode=\"graph\"];\n";
+               "pack=24, packmode=\"array\"];\n";
     } else {
         // sep: the gap overlap removal keeps between boxes; splines=false: the diagram routes
         // its own connectors (Graphviz's obstacle router is far too slow at this size).

@@ -123,6 +123,8 @@ private slots:
 
     void panWithTheMiddleButton()
     {
+        m_view->resize(500, 350); // smaller than the diagram at 100 %
+        QApplication::processEvents();
         m_view->setZoom(1.0);
         m_view->centerOn(m_scene->sceneRect().center());
         QScrollBar* h = m_view->horizontalScrollBar();
