@@ -267,7 +267,11 @@ void SchemaWorkspace::exportDiagram()
                              tr("Name the file .svg, .png or .pdf."));
         return;
     }
-    if (Status st = strata::exportDiagram(*m_scene, path, *format, 2.0); !st)
+    // PNGs at twice the scene's size for sharp text, as far as image viewers cope.
+    const QSize natural = diagramImageSize(*m_scene, 1.0);
+    const int longest = std::max(1, std::max(natural.width(), natural.height()));
+    const double scale = std::min(2.0, double(maxImageSide) / longest);
+    if (Status st = strata::exportDiagram(*m_scene, path, *format, scale); !st)
         QMessageBox::warning(parent, tr("Export Diagram"), st.error().toString());
 }
 

@@ -140,6 +140,10 @@ int CliCommands::run()
         return schema();
     if (m_req.command == QLatin1String("diff"))
         return diff();
+    if (m_req.command != QLatin1String("new")) // erd is the app's: it needs the diagram
+        return fail(ExitUsage, Error{QStringLiteral("'%1' is not a command of this program")
+                                         .arg(m_req.command),
+                                     {}, 0, 0, {}});
     return newMigration();
 }
 
