@@ -51,16 +51,17 @@ QString usageText()
 
 } // namespace
 
-bool isCliInvocation(const QStringList& arguments)
+QString commandWord(const QStringList& arguments)
 {
-    // The window takes options only (--project PATH, --demo); a command word — known or not,
-    // so that a typo gets a usage error rather than a window — or --version / --help means the
-    // command line.
+    // Options that take a value are skipped with it, so `--project foo status` finds `status`.
     static const QStringList withValue = {
         QStringLiteral("--project"), QStringLiteral("--db"),    QStringLiteral("--env"),
         QStringLiteral("--env2"),    QStringLiteral("--to"),    QStringLiteral("--at"),
         QStringLiteral("--from"),    QStringLiteral("--steps"), QStringLiteral("--confirm"),
         QStringLiteral("--lock-timeout"),
+        // erd's own (the app runs erd).
+        QStringLiteral("--format"), QStringLiteral("-o"), QStringLiteral("--output"),
+        QStringLiteral("--scale"),
         // Qt's own window options that take a value.
         QStringLiteral("-platform"), QStringLiteral("-display"), QStringLiteral("-style"),
         QStringLiteral("-stylesheet"), QStringLiteral("-geometry"),
@@ -70,17 +71,26 @@ bool isCliInvocation(const QStringList& arguments)
         QStringLiteral("-title")};
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString& a = arguments[i];
-        if (a == QLatin1String("--version") || a == QLatin1String("-v") ||
-            a == QLatin1String("--help") || a == QLatin1String("-h"))
-            return true;
         if (withValue.contains(a)) {
             ++i; // its value
             continue;
         }
         if (!a.startsWith(QLatin1Char('-')))
-            return true;
+            return a;
     }
-    return false;
+    return {};
+}
+
+bool isCliInvocation(const QStringList& arguments)
+{
+    // The window takes options only (--project PATH, --demo); a command word — known or not,
+    // so that a typo gets a usage error rather than a window — or --version / --help means the
+    // command line.
+    for (const QString& a : arguments.mid(1))
+        if (a == QLatin1String("--version") || a == QLatin1String("-v") ||
+            a == QLatin1String("--help") || a == QLatin1String("-h"))
+            return true;
+    return !commandWord(arguments).isEmpty();
 }
 
 int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTextStream& input,

@@ -11,6 +11,10 @@ namespace strata {
 
 enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2, ExitBusy = 3 };
 
+// The first argument that is no option nor an option's value ("status", "erd", a typo …);
+// empty when there is none.
+QString commandWord(const QStringList& arguments);
+
 // True when the arguments ask for the command line rather than the window.
 bool isCliInvocation(const QStringList& arguments);
 

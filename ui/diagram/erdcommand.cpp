@@ -1,5 +1,7 @@
 #include "erdcommand.h"
 
+#include "cli.h"
+
 #include "demoproject.h"
 #include "diagramexport.h"
 #include "diagrampositionstore.h"
@@ -19,8 +21,6 @@
 
 namespace strata {
 namespace {
-
-enum { ExitOk = 0, ExitFailed = 1, ExitUsage = 2 }; // as core/cli/cli.h
 
 QString usageText()
 {
@@ -142,22 +142,7 @@ Result<std::pair<Schema, QString>> pickSchema(const Project& project, const Data
 
 bool isErdInvocation(const QStringList& arguments)
 {
-    static const QStringList withValue = {
-        QStringLiteral("--project"), QStringLiteral("--db"),     QStringLiteral("--env"),
-        QStringLiteral("--env2"),    QStringLiteral("--to"),     QStringLiteral("--at"),
-        QStringLiteral("--from"),    QStringLiteral("--steps"),  QStringLiteral("--confirm"),
-        QStringLiteral("--lock-timeout"), QStringLiteral("--format"), QStringLiteral("-o"),
-        QStringLiteral("--output"),  QStringLiteral("--scale")};
-    for (qsizetype i = 1; i < arguments.size(); ++i) {
-        const QString& a = arguments[i];
-        if (withValue.contains(a)) {
-            ++i;
-            continue;
-        }
-        if (!a.startsWith(QLatin1Char('-')))
-            return a == QLatin1String("erd");
-    }
-    return false;
+    return commandWord(arguments) == QLatin1String("erd");
 }
 
 int runErdCommand(const QStringList& arguments, QTextStream& out, QTextStream& err)
