@@ -38,11 +38,6 @@ double runTimed(const QString& program, const QStringList& args, const QString& 
     return t.nsecsElapsed() / 1e9;
 }
 
-double median(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 } // namespace
 

@@ -17,6 +17,8 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include "historygen.h"
+
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QStandardPaths>
@@ -31,11 +33,6 @@ using namespace strata;
 
 namespace {
 
-double median(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 Column column(const QString& name, const QString& type, bool notNull, int pk = 0)
 {
@@ -105,8 +102,8 @@ double timeMs(int runs, F work, double* cpu = nullptr)
         cpuTimes << threadCpuMs() - c0;
     }
     if (cpu)
-        *cpu = median(cpuTimes);
-    return median(times);
+        *cpu = bench::median(cpuTimes);
+    return bench::median(times);
 }
 
 struct LayoutFigures

@@ -79,11 +79,6 @@ QString writeProject(const QString& dir, int tables)
     return QString::number(fks);
 }
 
-double median(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 } // namespace
 
@@ -139,7 +134,7 @@ int main(int argc, char* argv[])
             open << t.nsecsElapsed() / 1e9;
         }
     }
-    const double f = median(floor), o = median(open);
+    const double f = bench::median(floor), o = bench::median(open);
     std::printf("schema: %d tables, %s foreign keys, one migration each; %d runs, median\n\n",
                 tables, qPrintable(fks), runs);
     std::printf("%-62s %8s\n", "what", "seconds");

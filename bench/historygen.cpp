@@ -4,7 +4,15 @@
 #include <QFile>
 #include <QTextStream>
 
+#include <algorithm>
+
 namespace strata::bench {
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
 void writeTextFile(const QString& path, const QString& text)
 {
     QFile f(path);

@@ -3,6 +3,7 @@
 // Writes a long, realistic migration history for benchmarks: tables with foreign keys, indexes,
 // ALTER TABLE ADD COLUMN, views and some rows — the shape of a real application's life.
 
+#include <QList>
 #include <QString>
 
 namespace strata::bench {
@@ -19,6 +20,9 @@ struct GeneratedHistory
     QString concatenated; // every up section in order, one file: the floor's input
     int statements = 0;
 };
+
+// The middle of a set of timings (the benchmarks report medians).
+double median(QList<double> values);
 
 // Writes `text` to `path` (UTF-8), replacing it; a failure stops the benchmark.
 void writeTextFile(const QString& path, const QString& text);
