@@ -16,6 +16,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3 libtomlplusplus-dev
   libgl-dev
   libgraphviz-dev graphviz
+  postgresql libpqxx-dev libpg-query-dev qtkeychain-qt6-dev
   xvfb xauth
 )
 
