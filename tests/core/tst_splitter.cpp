@@ -2,6 +2,7 @@
 // strings, quoted names, comments and trigger bodies keep their semicolons — and on which line
 // of the file each statement starts, so errors can point at it.
 
+#include "pgsplitter.h"
 #include "sqlsplitter.h"
 
 #include <QTest>
@@ -21,6 +22,9 @@ private slots:
     void leadingKeyword();
     void isBlankSql_data();
     void isBlankSql();
+    void postgresDollarQuotesAndDoBlocks();
+    void postgresSyntaxErrorPosition();
+    void postgresColumnsCountCharacters();
 };
 
 void TestSplitter::split_data()
@@ -180,6 +184,47 @@ void TestSplitter::isBlankSql()
     QFETCH(QString, text);
     QFETCH(bool, blank);
     QCOMPARE(strata::isBlankSql(text), blank);
+}
+
+void TestSplitter::postgresDollarQuotesAndDoBlocks()
+{
+    const QString sql = QStringLiteral(
+        "-- header\n"
+        "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; SELECT 2; $body$ LANGUAGE sql;\n"
+        "/* a /* nested */ comment; */\n"
+        "DO $$ BEGIN RAISE NOTICE 'a;b'; END $$;\n"
+        "INSERT INTO t VALUES ('x;y', E'\\';')");
+    auto split = strata::splitPostgres(sql, 10);
+    QVERIFY2(split.ok(), qPrintable(split.ok() ? QString() : split.error().toString()));
+    QCOMPARE(split->size(), 3);
+    QVERIFY(split->at(0).statement.sql.startsWith(QStringLiteral("CREATE FUNCTION")));
+    QVERIFY(split->at(0).statement.sql.endsWith(QStringLiteral("LANGUAGE sql;")));
+    QCOMPARE(split->at(0).statement.line, 11);
+    QCOMPARE(split->at(0).leading, QStringLiteral("-- header\n"));
+    QVERIFY(split->at(1).statement.sql.startsWith(QStringLiteral("DO $$")));
+    QCOMPARE(split->at(1).statement.line, 13);
+    QVERIFY(split->at(1).leading.contains(QStringLiteral("nested")));
+    QCOMPARE(split->at(2).statement.line, 14);
+    QVERIFY(!split->at(2).statement.sql.endsWith(QLatin1Char(';')));
+}
+
+void TestSplitter::postgresSyntaxErrorPosition()
+{
+    const QString sql = QStringLiteral("CREATE TABLE a (id int);\nCREATE TABLE b (id int,);\n");
+    auto split = strata::splitPostgresStatements(sql, 5, QStringLiteral("m.sql"));
+    QVERIFY(!split.ok());
+    QCOMPARE(split.error().file, QStringLiteral("m.sql"));
+    QCOMPARE(split.error().line, 6);
+    QCOMPARE(split.error().column, 24); // at the ')' after the stray comma
+    QVERIFY(split.error().message.contains(QStringLiteral("syntax error")));
+}
+
+void TestSplitter::postgresColumnsCountCharacters()
+{
+    const strata::PgSourceText text(QStringLiteral("SELECT 'é';\nSELECT 'ü', x"));
+    const int x = int(text.utf8().lastIndexOf('x'));
+    QCOMPARE(text.lineAt(x), 2);
+    QCOMPARE(text.columnAt(x), 13);
 }
 
 QTEST_GUILESS_MAIN(TestSplitter)

@@ -1,0 +1,3 @@
+# The table rebuild for the ALTER TABLE forms SQLite lacks.
+target_sources(strata_core PRIVATE
+)
