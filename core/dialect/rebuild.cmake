@@ -1,3 +1,4 @@
 # The table rebuild for the ALTER TABLE forms SQLite lacks.
 target_sources(strata_core PRIVATE
+  dialect/tablerebuild.h
 )
