@@ -52,7 +52,11 @@ run_window() {
 }
 
 run_tests() {
-  # Every test gets its own temporary HOME inside the suite; the GUI ones run offscreen.
+  # Every test gets its own temporary HOME inside the suite; the GUI ones run offscreen. The
+  # PostgreSQL suites share a throw-away server that ctest starts (tests/pg/pgserver.sh, on
+  # 127.0.0.1 at a free port) and stops after the last of them, also when tests fail; the trap
+  # stops it even if ctest itself is interrupted.
+  trap 'bash tests/pg/pgserver.sh stop build/pgtest >/dev/null 2>&1 || true' EXIT
   QT_QPA_PLATFORM=offscreen ctest --preset default -j2
 }
 
