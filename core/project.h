@@ -52,6 +52,14 @@ struct Database
     const Environment* defaultEnvironment() const;
 };
 
+// Where a project's backups go and how many are kept per database and environment
+// ([backups] in strata.toml; docs/backups.md). An empty dir means the per-user default.
+struct BackupSettings
+{
+    QString dir; // absolute; empty: <AppDataLocation>/backups/<project id>
+    int keep = 10;
+};
+
 struct Project
 {
     enum class Source { StrataToml, Wrangler };
@@ -61,6 +69,7 @@ struct Project
     QString sourceFile; // absolute path of strata.toml / wrangler.toml / wrangler.jsonc
     Source source = Source::StrataToml;
     QList<Database> databases;
+    BackupSettings backups;
 
     const Database* database(const QString& binding) const;
     // Bindings whose migrations folder is `dir` (more than one: a central folder).

@@ -260,7 +260,7 @@ Result<Project> loadStrataToml(const QString& filePath)
     project.rootDir = info.absolutePath();
     project.source = Project::Source::StrataToml;
 
-    if (auto e = r.checkKeys(root, QStringLiteral("the project file"), {"project", "database"}))
+    if (auto e = r.checkKeys(root, QStringLiteral("the project file"), {"project", "database", "backups"}))
         return *e;
 
     QString defaultMigrations;
@@ -281,6 +281,26 @@ Result<Project> loadStrataToml(const QString& filePath)
     }
     if (project.name.isEmpty())
         project.name = QDir(project.rootDir).dirName();
+
+    if (const toml::node* b = root.get("backups")) {
+        const toml::table* bt = b->as_table();
+        if (!bt)
+            return r.errorAt(*b, QStringLiteral("[backups] must be a table"));
+        if (auto e = r.checkKeys(*bt, QStringLiteral("[backups]"), {"dir", "keep"}))
+            return *e;
+        auto dir = r.string(*bt, "dir", QStringLiteral("[backups]"));
+        if (!dir)
+            return dir.error();
+        if (dir.value() && !dir.value()->isEmpty())
+            project.backups.dir = resolve(project.rootDir, *dir.value());
+        if (const toml::node* keep = bt->get("keep")) {
+            const auto n = keep->value<int64_t>();
+            if (!keep->is_integer() || !n || *n < 1 || *n > 100000)
+                return r.errorAt(*keep, QStringLiteral("'keep' in [backups] must be a whole number "
+                                                       "of at least 1"));
+            project.backups.keep = int(*n);
+        }
+    }
 
     const toml::node* dbs = root.get("database");
     if (!dbs)

@@ -12,7 +12,9 @@ const QStringList& commandNames()
     static const QStringList names = {QStringLiteral("status"), QStringLiteral("up"),
                                       QStringLiteral("down"),   QStringLiteral("new"),
                                       QStringLiteral("baseline"), QStringLiteral("schema"),
-                                      QStringLiteral("diff"), QStringLiteral("erd")};
+                                      QStringLiteral("diff"), QStringLiteral("erd"),
+                                      QStringLiteral("backup"), QStringLiteral("backups"),
+                                      QStringLiteral("restore")};
     return names;
 }
 
@@ -30,7 +32,13 @@ QString usageText()
         "  schema                 the schema of --env (live) or --at V (from the files)\n"
         "  diff                   --from V1 --to V2 (files), --env A --env2 B (live), or\n"
         "                         --env A alone (the files against the live database)\n"
-        "  erd                    the ER diagram: --format svg|png|pdf|dot -o FILE (erd --help)\n\n"
+        "  translate [FILE|-]     PostgreSQL SQL to SQLite or D1: --to sqlite|d1 (default sqlite)\n"
+        "  erd                    the ER diagram: --format svg|png|pdf|dot -o FILE (erd --help)\n"
+        "  backup                 back up --db X in --env E into the project's backup store\n"
+        "  backups                list the backups (newest first)\n"
+        "  restore ID|PATH        restore a backup (verified first; the current database is\n"
+        "                         kept beside it); or restore --before V: the restore point\n"
+        "                         from just before migration V\n\n"
         "Options:\n"
         "  --project PATH         a folder with strata.toml, or a wrangler.toml/.jsonc\n"
         "                         (default: the current folder)\n"
@@ -58,7 +66,7 @@ QString commandWord(const QStringList& arguments)
         QStringLiteral("--project"), QStringLiteral("--db"),    QStringLiteral("--env"),
         QStringLiteral("--env2"),    QStringLiteral("--to"),    QStringLiteral("--at"),
         QStringLiteral("--from"),    QStringLiteral("--steps"), QStringLiteral("--confirm"),
-        QStringLiteral("--lock-timeout"),
+        QStringLiteral("--lock-timeout"), QStringLiteral("--before"),
         // erd's own (the app runs erd).
         QStringLiteral("--format"), QStringLiteral("-o"), QStringLiteral("--output"),
         QStringLiteral("--scale"),
@@ -107,6 +115,7 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     const QCommandLineOption at(QStringLiteral("at"), {}, QStringLiteral("version"));
     const QCommandLineOption from(QStringLiteral("from"), {}, QStringLiteral("version"));
     const QCommandLineOption env2(QStringLiteral("env2"), {}, QStringLiteral("name"));
+    const QCommandLineOption before(QStringLiteral("before"), {}, QStringLiteral("version"));
     const QCommandLineOption steps(QStringLiteral("steps"), {}, QStringLiteral("n"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"));
     const QCommandLineOption allowDrift(QStringLiteral("allow-drift"));
@@ -116,7 +125,7 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     const QCommandLineOption version(QStringList{QStringLiteral("version"), QStringLiteral("v")});
     const QCommandLineOption help(QStringList{QStringLiteral("help"), QStringLiteral("h")});
     parser.addOptions({project, demo, db, env, env2, json, to, at, from, steps, dryRun, allowDrift, confirm,
-                       lockTimeout, version, help});
+                       lockTimeout, version, help, before});
     if (!parser.parse(arguments)) {
         err << "strata: " << parser.errorText() << "\n" << "Try 'strata --help'.\n";
         return ExitUsage;
@@ -138,9 +147,17 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     }
     req.command = positional.first();
     req.arguments = positional.mid(1);
-    if (!commandNames().contains(req.command)) {
+    if (!commandNames().contains(req.command) && req.command != QLatin1String("translate")) {
         err << "strata: unknown command '" << req.command << "'. Try 'strata --help'.\n";
         return ExitUsage;
+    }
+    if (req.command == QLatin1String("translate")) {
+        // translate's --from / --to name dialects, not versions.
+        req.json = parser.isSet(json);
+        req.translateFrom = parser.value(from);
+        req.translateTo = parser.value(to);
+        CliCommands commands(req, out, err, input);
+        return commands.run();
     }
     req.projectPath = parser.value(project);
     req.demo = parser.isSet(demo);
@@ -154,7 +171,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     req.showProgress = terminal.stderrIsTerminal;
     req.environment2 = parser.value(env2);
     for (const auto& [option, target] : {std::pair{&to, &req.options.toVersion},
-                                         std::pair{&at, &req.at}, std::pair{&from, &req.from}}) {
+                                         std::pair{&at, &req.at}, std::pair{&from, &req.from},
+                                         std::pair{&before, &req.before}}) {
         if (!parser.isSet(*option))
             continue;
         bool ok = false;

@@ -126,6 +126,8 @@ bool CliCommands::confirmProtected(const Environment& env)
 
 int CliCommands::run()
 {
+    if (m_req.command == QLatin1String("translate")) // needs no project
+        return translate();
     if (int rc = loadProject(); rc != ExitOk)
         return rc;
     if (m_req.command == QLatin1String("status"))
@@ -140,6 +142,12 @@ int CliCommands::run()
         return schema();
     if (m_req.command == QLatin1String("diff"))
         return diff();
+    if (m_req.command == QLatin1String("backup"))
+        return backup();
+    if (m_req.command == QLatin1String("backups"))
+        return backups();
+    if (m_req.command == QLatin1String("restore"))
+        return restore();
     if (m_req.command != QLatin1String("new")) // erd is the app's: it needs the diagram
         return fail(ExitUsage, Error{QStringLiteral("'%1' is not a command of this program")
                                          .arg(m_req.command),

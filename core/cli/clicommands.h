@@ -21,7 +21,10 @@ struct CliRequest
     QString environment2;          // diff: the second environment
     std::optional<qint64> at;      // schema: a point of the history
     std::optional<qint64> from;    // diff: the first point of the history
+    std::optional<qint64> before;  // restore: the restore point before this migration
     bool json = false;
+    QString translateFrom;         // translate: the source dialect (postgres)
+    QString translateTo;           // translate: sqlite or d1
     QString confirm;
     bool interactive = false;  // a person can answer prompts
     bool showProgress = false; // stderr is a terminal
@@ -47,6 +50,10 @@ private:
     int newMigration();
     int schema();
     int diff();
+    int translate(); // clitranslate.cpp
+    int backup();  // clibackup.cpp
+    int backups();
+    int restore();
 
     void printStatus(const DatabaseStatus& st);
     void printReport(const Migrator& m, const RunReport& report);

@@ -1,0 +1,14 @@
+# Backups and restores of SQLite and D1 local databases (docs/backups.md). SHA-256 comes from
+# OpenSSL's libcrypto: with the CPU's SHA extensions it keeps pace with a 1 GB copy, which Qt's
+# own implementation does not.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+target_sources(strata_core PRIVATE
+  backup/fileops.h backup/fileops.cpp
+  backup/sqlitefilecheck.h backup/sqlitefilecheck.cpp
+  backup/backupmanifest.h backup/backupmanifest.cpp
+  backup/backupstore.h backup/backupstore.cpp
+  backup/sqlitebackup.h backup/sqlitebackup.cpp
+  backup/sqliterestore.h backup/sqliterestore.cpp
+  backup/backupmanager.h backup/backupmanager.cpp
+)
+target_link_libraries(strata_core PRIVATE OpenSSL::Crypto)

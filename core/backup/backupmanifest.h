@@ -1,0 +1,71 @@
+#pragma once
+
+// manifest.json: what a backup holds and how to tell it is intact. Written last, atomically, so
+// a folder without one is an unfinished backup and never listed. Field by field in
+// docs/backups.md.
+
+#include "result.h"
+#include "sqlitefilecheck.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace strata {
+
+struct BackupManifest
+{
+    static constexpr int currentFormat = 1;
+    static QString fileName() { return QStringLiteral("manifest.json"); }
+
+    int format = currentFormat;
+    QString strataVersion;
+    QString id;          // also the backup folder's name: <UTC timestamp>-<short id>
+    QString binding;
+    QString environment;
+    QString dialect;     // "sqlite" or "d1"
+    QString location;    // where the database lives, safe to print
+    QDateTime created;   // UTC, milliseconds
+
+    // The schema version: the last applied migration when the backup was taken (-1: none).
+    qint64 schemaVersion = -1;
+    QString schemaVersionName; // its file name or version text
+    int appliedCount = 0;
+    // The migration this backup is the restore point for (taken just before it ran); -1: none.
+    qint64 beforeVersion = -1;
+
+    QString payload = QStringLiteral("database.sqlite"); // file name inside the folder
+    qint64 payloadSize = 0;
+    QByteArray sha256; // hex
+    QString sourceJournalMode; // "wal" or "delete": how the database was kept
+    qint64 pageSize = 0;
+    qint64 pageCount = 0;
+    QList<TableRows> rows;
+
+    QString integrityCheck;  // which check ran: "quick_check" or "integrity_check"
+    QString integrity;       // its result: "ok" or the problems
+    QString foreignKeys;     // foreign_key_check: "ok" or the violations
+
+    qint64 totalRows() const;
+    bool checksPassed() const
+    {
+        return integrity == QLatin1String("ok") && foreignKeys == QLatin1String("ok");
+    }
+
+    QByteArray toJson() const;
+    // Every required field present with its type, a format this build understands; the Error
+    // names `file` and the field.
+    static Result<BackupManifest> fromJson(const QByteArray& json, const QString& file);
+};
+
+// A complete backup found in a store: its folder and manifest.
+struct BackupEntry
+{
+    QString dir;
+    BackupManifest manifest;
+
+    QString payloadPath() const;
+    QString manifestPath() const;
+};
+
+} // namespace strata

@@ -1,0 +1,214 @@
+#include "sqlitebackup.h"
+
+#include "fileops.h"
+#include "sqlitesession.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <future>
+#include <thread>
+
+namespace strata {
+namespace {
+
+Error sqliteError(const QString& what, const QString& path, const QString& why)
+{
+    return Error{QStringLiteral("%1: %2").arg(what, why), path, 0, 0, {}};
+}
+
+// The online backup, page steps under the source's read transaction. The caller's connection
+// holds the snapshot, so a writer elsewhere never makes the copy start over.
+Status copyPages(SQLite::Database& source, const QString& sourcePath, const QString& destPath,
+                 const BackupOptions& options)
+{
+    try {
+        SQLite::Database dest(destPath.toStdString(),
+                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        // The copy is flushed once, at the end, by Strata: no journal, no syncs on the way.
+        dest.exec("PRAGMA journal_mode = OFF");
+        dest.exec("PRAGMA synchronous = OFF");
+        sqlite3_backup* b =
+            sqlite3_backup_init(dest.getHandle(), "main", source.getHandle(), "main");
+        if (!b)
+            return sqliteError(QStringLiteral("cannot start the backup"), sourcePath,
+                               QString::fromUtf8(sqlite3_errmsg(dest.getHandle())));
+        int rc = SQLITE_OK;
+        do {
+            rc = sqlite3_backup_step(b, std::max(1, options.pagesPerStep));
+            if (options.progress) {
+                const qint64 total = sqlite3_backup_pagecount(b);
+                options.progress(BackupPhase::Copy, total - sqlite3_backup_remaining(b), total);
+            }
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE)
+            return sqliteError(QStringLiteral("the backup failed"), sourcePath,
+                               QString::fromUtf8(sqlite3_errstr(rc)));
+    } catch (const SQLite::Exception& e) {
+        return sqliteError(QStringLiteral("cannot write the backup"), destPath,
+                           QString::fromUtf8(e.what()));
+    }
+    return success();
+}
+
+// A copy of a WAL database keeps WAL in its header; the payload is made a plain rollback-mode
+// file so that it is self-contained and opening it never creates files beside it. (The source's
+// mode is in the manifest; a restore puts it back.)
+Status makeSelfContained(const QString& path)
+{
+    if (!isWalFile(path))
+        return success();
+    try {
+        SQLite::Database db(path.toStdString(), SQLite::OPEN_READWRITE);
+        const std::string mode = db.execAndGet("PRAGMA journal_mode = DELETE").getString();
+        if (mode != "delete")
+            return sqliteError(QStringLiteral("cannot take the copy out of WAL mode"), path,
+                               QString::fromStdString(mode));
+    } catch (const SQLite::Exception& e) {
+        return sqliteError(QStringLiteral("cannot take the copy out of WAL mode"), path,
+                           QString::fromUtf8(e.what()));
+    }
+    return success();
+}
+
+void readSchemaVersion(const QString& payload, const SqliteHistory& history,
+                       BackupManifest& manifest)
+{
+    auto session = SqliteSession::open(payload, SqliteSession::Mode::ReadOnly, 1000);
+    if (!session)
+        return;
+    auto applied = session.value()->readHistory(history);
+    if (!applied)
+        return; // an unknown history shape: the schema version stays unknown
+    manifest.appliedCount = int(applied->size());
+    for (const AppliedMigration& a : applied.value())
+        if (a.version > manifest.schemaVersion) {
+            manifest.schemaVersion = a.version;
+            manifest.schemaVersionName = a.fileName.isEmpty() ? a.versionText : a.fileName;
+        }
+}
+
+Status writeManifest(const QString& folder, const BackupManifest& manifest)
+{
+    const QString path = QDir(folder).filePath(BackupManifest::fileName());
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
+                     {}};
+    f.write(manifest.toJson());
+    if (!f.commit())
+        return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
+                     {}};
+    return fileops::syncDir(folder);
+}
+
+void clearFolder(const QString& folder)
+{
+    QDir dir(folder);
+    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System))
+        dir.remove(name);
+}
+
+} // namespace
+
+Result<BackupManifest> SqliteBackup::take(const QString& sourcePath, const QString& folder,
+                                          BackupManifest manifest, const SqliteHistory& history,
+                                          const BackupOptions& options, BackupTimings* timings)
+{
+    QElapsedTimer total, phase;
+    total.start();
+    BackupTimings t;
+    auto failed = [&](const Error& e) -> Result<BackupManifest> {
+        clearFolder(folder);
+        return e;
+    };
+    if (!QFileInfo(sourcePath).isFile())
+        return Error{QStringLiteral("the database does not exist yet: nothing to back up"),
+                     sourcePath, 0, 0, {}};
+
+    const QString payload = QDir(folder).filePath(manifest.payload);
+    const QString partial = payload + QStringLiteral(".partial");
+    manifest.sourceJournalMode =
+        isWalFile(sourcePath) ? QStringLiteral("wal") : QStringLiteral("delete");
+
+    phase.start();
+    try {
+        SQLite::Database source(sourcePath.toStdString(), SQLite::OPEN_READONLY,
+                                options.busyTimeoutMs);
+        // One read transaction for the whole copy: the snapshot every page comes from.
+        source.exec("BEGIN");
+        source.execAndGet("SELECT count(*) FROM sqlite_schema");
+        Status copied = copyPages(source, sourcePath, partial, options);
+        source.exec("COMMIT");
+        if (!copied)
+            return failed(copied.error());
+    } catch (const SQLite::Exception& e) {
+        return failed(sqliteError(QStringLiteral("cannot read the database"), sourcePath,
+                                  QString::fromUtf8(e.what())));
+    }
+    t.copyMs = phase.restart();
+
+    if (Status s = makeSelfContained(partial); !s)
+        return failed(s.error());
+    if (Status s = fileops::syncFile(partial); !s)
+        return failed(s.error());
+    if (Status s = fileops::replaceFile(partial, payload); !s)
+        return failed(s.error());
+    if (Status s = fileops::syncDir(folder); !s)
+        return failed(s.error());
+    t.finishMs = phase.restart();
+
+    // The hash and the checks each read the whole file: side by side on two threads.
+    if (options.progress)
+        options.progress(BackupPhase::Check, 0, 1);
+    auto hashing = std::async(std::launch::async, [payload] { return fileops::sha256OfFile(payload); });
+    auto check = checkSqliteFile(payload, options.integrity);
+    auto hash = hashing.get();
+    t.checkMs = phase.restart();
+    if (!hash)
+        return failed(hash.error());
+    if (!check)
+        return failed(check.error());
+    if (!check->ok())
+        return failed(Error{QStringLiteral("the copy fails its checks, so the database itself "
+                                           "is damaged; no backup was kept (%1: %2; "
+                                           "foreign_key_check: %3)")
+                                .arg(integrityLevelName(options.integrity), check->integrity,
+                                     check->foreignKeys),
+                            sourcePath, 0, 0, {}});
+    if (options.progress)
+        options.progress(BackupPhase::Check, 1, 1);
+
+    manifest.format = BackupManifest::currentFormat;
+    manifest.strataVersion = QStringLiteral(STRATA_VERSION);
+    manifest.beforeVersion = options.beforeVersion.value_or(-1);
+    manifest.payloadSize = QFileInfo(payload).size();
+    manifest.sha256 = hash.value();
+    manifest.pageSize = check->pageSize;
+    manifest.pageCount = check->pageCount;
+    manifest.rows = check->rows;
+    manifest.integrityCheck = integrityLevelName(options.integrity);
+    manifest.integrity = check->integrity;
+    manifest.foreignKeys = check->foreignKeys;
+    readSchemaVersion(payload, history, manifest);
+
+    if (Status s = writeManifest(folder, manifest); !s)
+        return failed(s.error());
+    t.totalMs = total.elapsed();
+    if (timings)
+        *timings = t;
+    return manifest;
+}
+
+} // namespace strata

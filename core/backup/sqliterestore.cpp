@@ -1,0 +1,289 @@
+#include "sqliterestore.h"
+
+#include "sqlitefilecheck.h"
+#include "sqlitesession.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QMap>
+#include <QRandomGenerator>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <sqlite3.h>
+
+#include <memory>
+
+namespace strata {
+namespace {
+
+QString randomSuffix()
+{
+    return QString::number(QRandomGenerator::global()->generate64() & 0xffffffffffULL, 16)
+        .rightJustified(10, QLatin1Char('0'));
+}
+
+// Everything about a backup that can be judged without reading its payload.
+std::optional<Error> manifestProblem(const BackupEntry& backup)
+{
+    const BackupManifest& m = backup.manifest;
+    const QString payload = backup.payloadPath();
+    const QFileInfo info(payload);
+    if (!m.checksPassed())
+        return Error{QStringLiteral("the backup failed its checks when it was taken (%1: %2)")
+                         .arg(m.integrityCheck, m.integrity),
+                     backup.manifestPath(), 0, 0, {}};
+    if (!info.isFile())
+        return Error{QStringLiteral("the backup's payload is missing"), payload, 0, 0, {}};
+    if (info.size() != m.payloadSize)
+        return Error{QStringLiteral("the backup's payload is %1 bytes, its manifest says %2: it "
+                                    "is truncated or damaged")
+                         .arg(info.size())
+                         .arg(m.payloadSize),
+                     payload, 0, 0, {}};
+    return std::nullopt;
+}
+
+std::optional<Error> checkProblem(const QString& path, const BackupEntry& backup,
+                                  IntegrityLevel level)
+{
+    auto check = checkSqliteFile(path, level);
+    if (!check)
+        return check.error();
+    if (!check->ok())
+        return Error{QStringLiteral("the backup fails its checks (%1: %2; foreign_key_check: %3)")
+                         .arg(integrityLevelName(level), check->integrity, check->foreignKeys),
+                     backup.payloadPath(), 0, 0, {}};
+    const QString rows = compareRowCounts(backup.manifest.rows, check->rows);
+    if (!rows.isEmpty())
+        return Error{QStringLiteral("the backup's rows differ from its manifest: ") + rows,
+                     backup.payloadPath(), 0, 0, {}};
+    return std::nullopt;
+}
+
+QString hashMismatch(const QByteArray& found, const BackupEntry& backup)
+{
+    return QStringLiteral("the backup's payload does not match its SHA-256 (found %1…, the "
+                          "manifest says %2…): it is corrupted")
+        .arg(QString::fromLatin1(found.left(12)),
+             QString::fromLatin1(backup.manifest.sha256.left(12)));
+}
+
+// Gives the restored copy the journal mode the target had (a D1 file stays in WAL mode). Closing
+// the only connection checkpoints and removes its -wal and -shm: the copy stays one file.
+Status setJournalMode(const QString& path, bool wal)
+{
+    if (!wal)
+        return success();
+    try {
+        SQLite::Database db(path.toStdString(), SQLite::OPEN_READWRITE);
+        if (db.execAndGet("PRAGMA journal_mode = WAL").getString() != "wal")
+            return Error{QStringLiteral("cannot put the restored copy in WAL mode"), path, 0, 0,
+                         {}};
+    } catch (const SQLite::Exception& e) {
+        return Error{QStringLiteral("cannot put the restored copy in WAL mode: ") +
+                         QString::fromUtf8(e.what()),
+                     path, 0, 0, {}};
+    }
+    return fileops::syncFile(path);
+}
+
+} // namespace
+
+QString compareRowCounts(const QList<TableRows>& expected, const QList<TableRows>& found)
+{
+    QMap<QString, qint64> want, got;
+    for (const TableRows& t : expected)
+        want.insert(t.table, t.rows);
+    for (const TableRows& t : found)
+        got.insert(t.table, t.rows);
+    QStringList diffs;
+    for (auto it = want.begin(); it != want.end(); ++it) {
+        if (!got.contains(it.key()))
+            diffs << QStringLiteral("table %1 is missing").arg(it.key());
+        else if (got.value(it.key()) != it.value())
+            diffs << QStringLiteral("%1 has %2 rows, expected %3")
+                         .arg(it.key())
+                         .arg(got.value(it.key()))
+                         .arg(it.value());
+    }
+    for (auto it = got.begin(); it != got.end(); ++it)
+        if (!want.contains(it.key()))
+            diffs << QStringLiteral("table %1 is not in the manifest").arg(it.key());
+    return diffs.join(QStringLiteral("; "));
+}
+
+Status SqliteRestore::verify(const BackupEntry& backup, IntegrityLevel level)
+{
+    if (auto problem = manifestProblem(backup))
+        return *problem;
+    auto hash = fileops::sha256OfFile(backup.payloadPath());
+    if (!hash)
+        return hash.error();
+    if (hash.value() != backup.manifest.sha256)
+        return Error{hashMismatch(hash.value(), backup), backup.payloadPath(), 0, 0, {}};
+    if (auto problem = checkProblem(backup.payloadPath(), backup, level))
+        return *problem;
+    return success();
+}
+
+Result<RestoreOutcome> SqliteRestore::refuse(RestoreFailure kind, const Error& error)
+{
+    m_lastFailure = kind;
+    return error;
+}
+
+Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const QString& targetPath,
+                                              const RestoreOptions& options)
+{
+    m_lastFailure = RestoreFailure::None;
+    QElapsedTimer total, phase;
+    total.start();
+    RestoreOutcome outcome;
+    outcome.target = QFileInfo(targetPath).absoluteFilePath();
+    const QString target = outcome.target;
+    auto progress = [&](RestorePhase p, qint64 done, qint64 all) {
+        if (options.progress)
+            options.progress(p, done, all);
+    };
+
+    if (auto problem = manifestProblem(backup))
+        return refuse(RestoreFailure::Refused, *problem);
+    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
+        return refuse(RestoreFailure::Failed,
+                      Error{QStringLiteral("cannot create the database's folder"),
+                            QFileInfo(target).absolutePath(), 0, 0, {}});
+
+    // No applier may start while the file changes under it.
+    ApplyLock lock(target);
+    if (Status s = lock.acquire(options.lockTimeoutMs); !s)
+        return refuse(RestoreFailure::Busy, s.error());
+
+    // 1. Copy beside the target, hashing on the way; then check the copy. The target is not
+    //    touched: any failure here leaves it byte-for-byte as it was.
+    const QString temp = target + QStringLiteral(".strata-restore-") + randomSuffix();
+    phase.start();
+    auto hash = fileops::copyAndHash(backup.payloadPath(), temp, [&](qint64 done, qint64 all) {
+        progress(RestorePhase::Copy, done, all);
+    });
+    if (!hash)
+        return refuse(RestoreFailure::Failed, hash.error());
+    auto discard = [&](RestoreFailure kind, const Error& e) {
+        fileops::removeIfExists(temp);
+        return refuse(kind, e);
+    };
+    if (hash.value() != backup.manifest.sha256)
+        return discard(RestoreFailure::Refused,
+                       Error{hashMismatch(hash.value(), backup), backup.payloadPath(), 0, 0, {}});
+    outcome.copyMs = phase.restart();
+
+    progress(RestorePhase::Check, 0, 1);
+    if (auto problem = checkProblem(temp, backup, options.integrity))
+        return discard(RestoreFailure::Refused, *problem);
+    const bool targetExists = QFileInfo(target).isFile();
+    const bool wal = targetExists ? isWalFile(target)
+                                  : backup.manifest.sourceJournalMode == QLatin1String("wal");
+    if (Status s = setJournalMode(temp, wal); !s)
+        return discard(RestoreFailure::Failed, s.error());
+    progress(RestorePhase::Check, 1, 1);
+    outcome.checkMs = phase.restart();
+
+    // 2. and 3. The swap.
+    progress(RestorePhase::Swap, 0, 1);
+    if (!targetExists) {
+        if (Status s = fileops::replaceFile(temp, target); !s)
+            return discard(RestoreFailure::Failed, s.error());
+        // The rename stands either way; a failed flush of the folder only delays durability.
+        static_cast<void>(fileops::syncDir(QFileInfo(target).absolutePath()));
+    } else {
+        std::unique_ptr<SQLite::Database> db;
+        bool switchedFromWal = false;
+        auto undo = [&](RestoreFailure kind, const Error& e) {
+            if (db) {
+                try {
+                    if (db->getHandle() && !sqlite3_get_autocommit(db->getHandle()))
+                        db->exec("ROLLBACK");
+                    if (switchedFromWal)
+                        db->exec("PRAGMA journal_mode = WAL");
+                } catch (const SQLite::Exception&) {
+                    // The target keeps its data either way; only its journal mode may differ.
+                }
+                db.reset();
+            }
+            if (!outcome.safetyCopy.isEmpty())
+                fileops::removeIfExists(outcome.safetyCopy);
+            outcome.safetyCopy.clear();
+            return discard(kind, e);
+        };
+        try {
+            db = std::make_unique<SQLite::Database>(target.toStdString(), SQLite::OPEN_READWRITE,
+                                                    options.busyTimeoutMs);
+            const QString busy =
+                QStringLiteral("another program has the database open (an app, `wrangler dev`?): "
+                               "close it and try again; nothing was changed");
+            if (isWalFile(target)) {
+                // Everything of the -wal into the main file, then out of WAL mode: only possible
+                // when no other connection is open, and it removes the -wal and -shm.
+                SQLite::Statement cp(*db, "PRAGMA wal_checkpoint(TRUNCATE)");
+                if (cp.executeStep() && cp.getColumn(0).getInt() != 0)
+                    return undo(RestoreFailure::Busy, Error{busy, target, 0, 0, {}});
+                const std::string mode = db->execAndGet("PRAGMA journal_mode = DELETE").getString();
+                if (mode != "delete")
+                    return undo(RestoreFailure::Busy, Error{busy, target, 0, 0, {}});
+                switchedFromWal = true;
+            }
+            // From here no other connection can read or write the file until the rename.
+            db->exec("BEGIN EXCLUSIVE");
+        } catch (const SQLite::Exception& e) {
+            const bool isBusy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
+            return undo(isBusy ? RestoreFailure::Busy : RestoreFailure::Failed,
+                        Error{QStringLiteral("cannot lock the database for the swap: ") +
+                                  QString::fromUtf8(e.what()),
+                              target, 0, 0, {}});
+        }
+
+        outcome.safetyCopy = target + QStringLiteral(".strata-before-restore-") +
+                             QDateTime::currentDateTimeUtc().toString(
+                                 QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+        if (QFileInfo::exists(outcome.safetyCopy))
+            outcome.safetyCopy += QLatin1Char('-') + randomSuffix();
+        if (fileops::hardLink(target, outcome.safetyCopy)) {
+            outcome.safetyIsHardLink = true;
+        } else {
+            fileops::removeIfExists(outcome.safetyCopy);
+            auto copied = fileops::copyAndHash(target, outcome.safetyCopy);
+            if (!copied) {
+                outcome.safetyCopy.clear();
+                return undo(RestoreFailure::Failed, copied.error());
+            }
+        }
+        // Files beside the old database would be taken for the new one's: a -wal would be
+        // replayed into it. With the old one out of WAL mode and locked exclusively, none is in
+        // use; a -journal is not hot (the open above would have rolled it back).
+        for (const char* suffix : {"-wal", "-shm", "-journal"})
+            if (!fileops::removeIfExists(target + QLatin1String(suffix)))
+                return undo(RestoreFailure::Failed,
+                            Error{QStringLiteral("cannot remove the old database's %1 file")
+                                      .arg(QLatin1String(suffix)),
+                                  target, 0, 0, {}});
+        if (Status s = fileops::replaceFile(temp, target); !s)
+            return undo(RestoreFailure::Failed, s.error());
+        // The rename stands either way; a failed flush of the folder only delays durability.
+        static_cast<void>(fileops::syncDir(QFileInfo(target).absolutePath()));
+        try {
+            db->exec("ROLLBACK"); // on the old file, now the safety copy: nothing was written
+        } catch (const SQLite::Exception&) {
+        }
+        db.reset();
+    }
+    progress(RestorePhase::Swap, 1, 1);
+    outcome.swapMs = phase.elapsed();
+    outcome.totalMs = total.elapsed();
+    return outcome;
+}
+
+} // namespace strata
