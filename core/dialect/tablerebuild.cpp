@@ -69,6 +69,23 @@ QString indexKeyText(const QString& sql)
     return QString();
 }
 
+// A CREATE INDEX statement with another index name: the token before the first ON.
+QString renamedIndexSql(const QString& sql, const QString& name)
+{
+    const QList<SqlToken> tokens = tokenizeSqlite(sql);
+    for (int i = 1; i < tokens.size(); ++i) {
+        if (tokens[i].kind == SqlToken::Kind::Word && sameName(sql.mid(tokens[i].begin, 2), QStringLiteral("ON"))
+            && tokens[i].end - tokens[i].begin == 2) {
+            int begin = tokens[i - 1].begin;
+            // "schema.name": the qualifier goes too (the twin lives in the table's schema).
+            if (i >= 3 && tokens[i - 2].kind == SqlToken::Kind::Symbol && sql[tokens[i - 2].begin] == u'.')
+                begin = tokens[i - 3].begin;
+            return sql.left(begin) + quoteSqliteIdentifier(name) + sql.mid(tokens[i - 1].end);
+        }
+    }
+    return QString();
+}
+
 QString describeConstraint(const CreateTableText::Element& e)
 {
     return e.name.isEmpty() ? QStringLiteral("constraint \"%1\"").arg(e.text)
@@ -405,6 +422,29 @@ Result<RebuildPlan> planTableRebuild(const Schema& schema, const QString& tableN
                        .arg(quoteSqliteIdentifier(m.table->name), quoteSqliteIdentifier(m.aside)));
     for (const Member& m : members)
         out.append(m.sql);
+    // A foreign key whose parent key is unique only through a CREATE UNIQUE INDEX needs that
+    // index before a child row is copied ("foreign key mismatch" otherwise, deferred or not); the
+    // real name is held by the old table until it is dropped, so a twin under a scratch name
+    // serves meanwhile.
+    QStringList twins;
+    for (const Member& m : members) {
+        const bool isParent = std::any_of(members.cbegin(), members.cend(), [&m](const Member& other) {
+            return std::any_of(other.table->foreignKeys.cbegin(), other.table->foreignKeys.cend(),
+                               [&m](const ForeignKey& fk) { return sameName(fk.targetTable, m.table->name); });
+        });
+        if (!isParent)
+            continue;
+        for (const Index& index : m.table->indexes) {
+            if (index.origin != Index::Origin::CreateIndex || !index.unique || index.partial || index.sql.isEmpty())
+                continue;
+            const QString twin = freeName(index.name + QStringLiteral("__strata_tmp"));
+            const QString sql = renamedIndexSql(index.sql, twin);
+            if (sql.isEmpty())
+                continue;
+            out.append(sql);
+            twins.append(twin);
+        }
+    }
     for (const Member& m : members) {
         out.append(QStringLiteral("INSERT INTO %1 (%2) SELECT %3 FROM %4 AS %1")
                        .arg(quoteSqliteIdentifier(m.table->name), m.targetColumns.join(QStringLiteral(", ")),
@@ -427,6 +467,8 @@ Result<RebuildPlan> planTableRebuild(const Schema& schema, const QString& tableN
             if (index.origin == Index::Origin::CreateIndex && !index.sql.isEmpty()
                 && !(m.table == table && containsName(edited.droppedIndexes, index.name)))
                 out.append(index.sql);
+    for (const QString& twin : std::as_const(twins))
+        out.append(QStringLiteral("DROP INDEX %1").arg(quoteSqliteIdentifier(twin)));
     for (const View* v : views)
         out.append(v->sql);
     for (const Trigger* tr : triggers)
