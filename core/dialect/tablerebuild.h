@@ -56,7 +56,8 @@ struct TableChanges
 struct RebuildPlan
 {
     // Valid inside a transaction (no BEGIN / COMMIT / SAVEPOINT, no PRAGMA foreign_keys); the
-    // first is PRAGMA defer_foreign_keys = ON. Run them in order, all in one transaction.
+    // first is PRAGMA defer_foreign_keys = ON. Run them in order, all in one transaction. Each
+    // is one complete statement without its final semicolon.
     QStringList statements;
     QStringList notes;          // what the user should know, one sentence each
     QString tableSql;           // the table's new CREATE TABLE text
