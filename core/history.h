@@ -28,6 +28,7 @@ struct AppliedMigration
     QString appliedBy;
     QString sql;           // the SQL that ran (empty when unknown)
     bool baseline = false; // recorded by `strata baseline`, never run by Strata
+    bool transactional = true; // false: ran outside a transaction (a no-transaction file)
 };
 
 // Another tool's history table, recognised but never written.

@@ -1,6 +1,7 @@
 #include "migrator.h"
 
 #include "migrationset.h"
+#include "pgapplier.h"
 #include "sqliteapplier.h"
 #include "sqlitesession.h"
 
@@ -61,9 +62,9 @@ std::optional<Error> Migrator::targetProblem() const
                                     "`wrangler d1 migrations apply %1 --remote --env %2`.")
                          .arg(m_db->binding, m_env->name, m_env->d1DatabaseId),
                      file, 0, 0, {}};
-    if (m_env->kind == Environment::Kind::Postgres)
-        return Error{QStringLiteral("%1/%2 is a PostgreSQL database; this build of Strata applies "
-                                    "to SQLite and D1 only.")
+    if (m_env->kind == Environment::Kind::Postgres && m_db->history == HistoryKind::Wrangler)
+        return Error{QStringLiteral("%1/%2 is a PostgreSQL database: wrangler's history is for D1 "
+                                    "and SQLite (use history = \"strata\" or \"dbmate\")")
                          .arg(m_db->binding, m_env->name),
                      file, 0, 0, {}};
     return std::nullopt;
@@ -76,6 +77,8 @@ Result<DatabaseStatus> Migrator::status() const
     auto files = migrationsFor(m_project, *m_db);
     if (!files)
         return files.error();
+    if (m_env->kind == Environment::Kind::Postgres)
+        return PgApplier::status(*m_db, *m_env, files.value());
 
     DatabaseStatus st;
     st.binding = m_db->binding;
@@ -100,6 +103,21 @@ Result<DatabaseStatus> Migrator::status() const
     return st;
 }
 
+Result<RunReport> Migrator::runApplier(ApplyDirection direction, const QList<Migration>& files,
+                                      const RunOptions& options, const ProgressFn& progress)
+{
+    if (m_env->kind == Environment::Kind::Postgres) {
+        PgApplier applier(*m_db, *m_env, options);
+        auto report = applier.run(direction, files, progress);
+        m_lastErrorKind = applier.errorKind();
+        return report;
+    }
+    SqliteApplier applier(*m_db, *m_env, options);
+    auto report = applier.run(direction, files, progress);
+    m_lastErrorKind = applier.errorKind();
+    return report;
+}
+
 Result<RunReport> Migrator::up(const RunOptions& options, const ProgressFn& progress)
 {
     m_lastErrorKind = ErrorKind::Project;
@@ -109,10 +127,7 @@ Result<RunReport> Migrator::up(const RunOptions& options, const ProgressFn& prog
     if (!files)
         return files.error();
 
-    SqliteApplier applier(*m_db, *m_env, options);
-    auto report = applier.run(SqliteApplier::Direction::Up, files.value(), progress);
-    m_lastErrorKind = applier.errorKind();
-    return report;
+    return runApplier(ApplyDirection::Up, files.value(), options, progress);
 }
 
 Result<RunReport> Migrator::down(const RunOptions& options, const ProgressFn& progress)
@@ -124,10 +139,7 @@ Result<RunReport> Migrator::down(const RunOptions& options, const ProgressFn& pr
     if (!files)
         return files.error();
 
-    SqliteApplier applier(*m_db, *m_env, options);
-    auto report = applier.run(SqliteApplier::Direction::Down, files.value(), progress);
-    m_lastErrorKind = applier.errorKind();
-    return report;
+    return runApplier(ApplyDirection::Down, files.value(), options, progress);
 }
 
 Result<RunReport> Migrator::baseline(qint64 version)
@@ -140,10 +152,7 @@ Result<RunReport> Migrator::baseline(qint64 version)
         return files.error();
     RunOptions options;
     options.toVersion = version;
-    SqliteApplier applier(*m_db, *m_env, options);
-    auto report = applier.run(SqliteApplier::Direction::Baseline, files.value(), {});
-    m_lastErrorKind = applier.errorKind();
-    return report;
+    return runApplier(ApplyDirection::Baseline, files.value(), options, {});
 }
 
 } // namespace strata

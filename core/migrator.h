@@ -5,6 +5,7 @@
 // a failure rolls that migration back whole and names file, line, statement and cause; one
 // applier at a time; drift refused unless allowed; D1's limits checked before anything runs.
 
+#include "migration.h"
 #include "migrationstatus.h"
 #include "project.h"
 #include "result.h"
@@ -37,12 +38,14 @@ struct RunReport
     bool down = false;
     QList<StepResult> steps;      // what was applied / reverted (or would be, in a dry run)
     std::optional<Error> failure; // the migration that failed; everything before it stands
+    QStringList notes;            // what a person should know about the run (e.g. dry-run limits)
 };
 
 // Called before each migration: (index from 0, how many in the plan, file name).
 using ProgressFn = std::function<void(int index, int total, const QString& fileName)>;
 
 enum class ErrorKind { Project, Drift, Busy, Failed };
+enum class ApplyDirection { Up, Down, Baseline };
 
 class Migrator final
 {
@@ -67,6 +70,10 @@ public:
     ErrorKind lastErrorKind() const { return m_lastErrorKind; }
 
 private:
+    // The applier for the environment's kind: SQLite / D1 files or a PostgreSQL server.
+    Result<RunReport> runApplier(ApplyDirection direction, const QList<Migration>& files,
+                                 const RunOptions& options, const ProgressFn& progress);
+
     Project m_project;
     const Database* m_db = nullptr;
     const Environment* m_env = nullptr;

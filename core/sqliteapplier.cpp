@@ -12,8 +12,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-
 namespace strata {
 namespace {
 
@@ -36,63 +34,6 @@ Error SqliteApplier::fail(ErrorKind kind, Error error)
 {
     m_kind = kind;
     return error;
-}
-
-QList<MigrationEntry> SqliteApplier::plan(Direction direction, const QList<MigrationEntry>& entries,
-                                          std::optional<Error>* refusal) const
-{
-    QList<MigrationEntry> out;
-    const auto to = m_options.toVersion;
-    switch (direction) {
-    case Direction::Up:
-        for (const MigrationEntry& e : entries) {
-            const bool wanted = e.state == MigrationState::Pending ||
-                                (e.state == MigrationState::OutOfOrder && m_options.allowDrift);
-            if (wanted && (!to || e.version <= *to))
-                out << e;
-        }
-        break;
-    case Direction::Baseline:
-        for (const MigrationEntry& e : entries)
-            if (!e.isApplied() && e.version <= *to)
-                out << e;
-        break;
-    case Direction::Down: {
-        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-            if (!it->isApplied())
-                continue;
-            if (to ? it->version <= *to : out.size() >= m_options.steps)
-                break;
-            out << *it;
-        }
-        for (const MigrationEntry& e : out) {
-            if (!e.file) {
-                *refusal = Error{QStringLiteral("cannot revert %1: it is recorded as applied but "
-                                                "its file is gone, so there is no down section")
-                                     .arg(e.fileName),
-                                 m_db.migrationsDir, 0, 0, {}};
-                return {};
-            }
-            if (!e.file->hasDown) {
-                *refusal = Error{QStringLiteral("cannot revert %1: it has no down section "
-                                                "(-- migrate:down); nothing was reverted")
-                                     .arg(e.fileName),
-                                 e.file->filePath, 0, 0, {}};
-                return {};
-            }
-            if (e.state == MigrationState::Edited && !m_options.allowDrift) {
-                *refusal = Error{QStringLiteral("cannot revert %1: it was edited after it was "
-                                                "applied, so its down section may not undo what "
-                                                "ran (use --allow-drift to revert anyway)")
-                                     .arg(e.fileName),
-                                 e.file->filePath, 0, 0, {}};
-                return {};
-            }
-        }
-        break;
-    }
-    }
-    return out;
 }
 
 std::optional<Error> SqliteApplier::checkD1Limits(const QList<MigrationEntry>& plan,
@@ -276,32 +217,12 @@ Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>
     auto applied = m_session->readHistory(m_history);
     if (!applied)
         return fail(ErrorKind::Project, applied.error());
-    const QList<MigrationEntry> entries =
-        matchMigrations(files, applied.value(), m_history.keyedByFileName());
-
-    if (direction == Direction::Up && !m_options.allowDrift) {
-        DatabaseStatus st;
-        st.entries = entries;
-        if (st.driftCount() > 0)
-            return fail(ErrorKind::Drift,
-                        Error{QStringLiteral("refusing to apply: the database has drifted from the "
-                                             "files.\n  ") +
-                                  st.driftReasons().join(QStringLiteral("\n  ")) +
-                                  QStringLiteral("\nFix the files, or pass --allow-drift to apply "
-                                                 "the pending migrations anyway."),
-                              m_db.migrationsDir, 0, 0, {}});
-    }
-    if (direction == Direction::Baseline &&
-        std::none_of(files.begin(), files.end(),
-                     [&](const Migration& m) { return m.version == *m_options.toVersion; }))
-        return fail(ErrorKind::Project,
-                    Error{QStringLiteral("no migration has version %1").arg(*m_options.toVersion),
-                          m_db.migrationsDir, 0, 0, {}});
-
-    std::optional<Error> refusal;
-    const QList<MigrationEntry> steps = plan(direction, entries, &refusal);
-    if (refusal)
-        return fail(ErrorKind::Failed, *refusal);
+    ErrorKind refusalKind = ErrorKind::Failed;
+    auto plan = planRun(direction, files, applied.value(), m_history.keyedByFileName(), m_db,
+                        m_options, &refusalKind);
+    if (!plan)
+        return fail(refusalKind, plan.error());
+    const QList<MigrationEntry>& steps = plan->steps;
     if (auto err = checkD1Limits(steps, direction))
         return fail(ErrorKind::Failed, *err);
     if (steps.isEmpty())

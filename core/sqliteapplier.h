@@ -4,6 +4,7 @@
 // takes the apply lock, checks drift and D1's limits before anything runs, then gives every
 // migration and its history row one transaction of their own.
 
+#include "applyplan.h"
 #include "migrator.h"
 #include "sqlitesession.h"
 
@@ -12,7 +13,7 @@ namespace strata {
 class SqliteApplier final
 {
 public:
-    enum class Direction { Up, Down, Baseline };
+    using Direction = ApplyDirection;
 
     SqliteApplier(const Database& db, const Environment& env, const RunOptions& options);
 
@@ -22,8 +23,6 @@ public:
 
 private:
     Error fail(ErrorKind kind, Error error);
-    QList<MigrationEntry> plan(Direction direction, const QList<MigrationEntry>& entries,
-                               std::optional<Error>* refusal) const;
     std::optional<Error> checkD1Limits(const QList<MigrationEntry>& plan, Direction direction) const;
     // The migration's statements (none for a baseline), timed into `step`.
     std::optional<Error> execute(const MigrationEntry& entry, Direction direction,

@@ -7,3 +7,7 @@ target_sources(strata_core PRIVATE
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET GLOBAL libpq)
 target_link_libraries(strata_core PRIVATE PkgConfig::PQ)
+target_sources(strata_core PRIVATE
+  postgres/pghistory.h postgres/pghistory.cpp
+  postgres/pgapplier.h postgres/pgapplier.cpp
+)
