@@ -12,6 +12,11 @@ namespace {
 
 constexpr char kSep = '\x1f'; // joins name lists in PostgreSQL queries; never in a name
 
+// A table's name as the translator documents it: "name" in public, "schema_name" elsewhere
+// (SQLite has no schemas).
+const std::string kQualifiedName =
+    "CASE WHEN n.nspname = 'public' THEN c.relname::text ELSE n.nspname || '_' || c.relname END";
+
 QString text(const pqxx::field& f)
 {
     return f.is_null() ? QString() : QString::fromUtf8(f.c_str());
@@ -78,8 +83,10 @@ SemanticSchema readPostgresSchema(pqxx::connection_base& conn)
     SemanticSchema schema;
     pqxx::nontransaction tx(conn);
     const pqxx::result tables = tx.exec(
-        "SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname");
+        "SELECT c.oid, " + kQualifiedName +
+        " FROM pg_class c JOIN pg_namespace n ON "
+        "n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND n.nspname NOT LIKE 'pg\\_%' AND c.relkind IN ('r', 'p') ORDER BY 2");
     for (const auto& row : tables) {
         const std::string oid = row[0].c_str();
         SemanticTable t;
@@ -145,7 +152,9 @@ SemanticSchema readPostgresSchema(pqxx::connection_base& conn)
             c.primaryKey = t.primaryKey.contains(c.name);
 
         for (const auto& r : tx.exec(
-                 "SELECT rt.relname, "
+                 "SELECT (SELECT " + kQualifiedName +
+                 " FROM pg_class c JOIN pg_namespace n ON "
+                 "n.oid = c.relnamespace WHERE c.oid = rt.oid), "
                  "  (SELECT string_agg(a.attname, chr(31) ORDER BY k.ord) FROM unnest(c.conkey) "
                  "   WITH ORDINALITY k(n, ord) JOIN pg_attribute a ON a.attrelid = c.conrelid "
                  "   AND a.attnum = k.n), "

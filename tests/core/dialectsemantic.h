@@ -72,7 +72,8 @@ struct SemanticTable
 
 using SemanticSchema = QMap<QString, SemanticTable>; // by table name
 
-// Tables of the public schema (relkind r / p). Throws pqxx exceptions on failure.
+// Tables of every user schema (relkind r / p), named as the translator maps schemas. Throws pqxx
+// exceptions on failure.
 SemanticSchema readPostgresSchema(pqxx::connection_base& conn);
 // Tables other than sqlite_*. Throws SQLite::Exception on failure.
 SemanticSchema readSqliteSchema(SQLite::Database& db);

@@ -371,7 +371,10 @@ void SemanticComparison::compareDefaultValue(const QString& table, const Semanti
     if (pgVolatile)
         return; // random either side: no value to compare
     if (pg.category == QLatin1String("B")) {
-        const QString pb = p[0] == QLatin1String("t") ? QStringLiteral("1") : QStringLiteral("0");
+        // boolean::text is "true" / "false" (the output format "t" / "f" is accepted too).
+        const QString pb = p[0] == QLatin1String("true") || p[0] == QLatin1String("t")
+                               ? QStringLiteral("1")
+                               : QStringLiteral("0");
         if (pb != l[0])
             fail(QStringLiteral("default value (boolean t/f as 1/0)"));
     } else if (pg.category == QLatin1String("N")) {
