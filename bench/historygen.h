@@ -12,6 +12,9 @@ struct HistoryShape
 {
     int tables = 200;
     int migrations = 1000;
+    // Set: a PostgreSQL project whose environment `local` is this URL, the same history in SQL
+    // PostgreSQL accepts too (identity ids instead of SQLite's rowid aliases).
+    QString postgresUrl;
 };
 
 struct GeneratedHistory
@@ -28,7 +31,7 @@ double median(QList<double> values);
 void writeTextFile(const QString& path, const QString& text);
 
 // Writes the project into `dir` (which must exist and be empty) with a SQLite database at
-// `dir/data/bench.sqlite` (not created).
+// `dir/data/bench.sqlite` (not created), or the PostgreSQL database `shape.postgresUrl`.
 GeneratedHistory generateHistory(const QString& dir, const HistoryShape& shape);
 
 } // namespace strata::bench

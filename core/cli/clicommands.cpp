@@ -48,6 +48,8 @@ QJsonObject CliCommands::errorJson(const Error& e)
         o.insert(QStringLiteral("file"), e.file);
     if (e.line > 0)
         o.insert(QStringLiteral("line"), e.line);
+    if (e.column > 0)
+        o.insert(QStringLiteral("column"), e.column);
     if (!e.detail.isEmpty())
         o.insert(QStringLiteral("statement"), e.detail);
     return o;
@@ -326,6 +328,8 @@ void CliCommands::printReport(const Migrator& m, const RunReport& report)
     for (const StepResult& s : report.steps)
         m_out << "  " << stepVerb << " " << s.fileName << "  (" << s.statements << (s.statements == 1 ? " statement, " : " statements, ")
               << formatDuration(s.durationMs) << ")\n";
+    for (const QString& note : report.notes)
+        m_out << "  note: " << note << "\n";
     if (report.failure) {
         m_err << "strata: " << report.failure->toString() << "\n";
         if (!report.failure->detail.isEmpty())
@@ -351,6 +355,8 @@ QJsonObject CliCommands::reportJson(const Migrator& m, const RunReport& report) 
                   {QStringLiteral("direction"), report.down ? "down" : "up"},
                   {QStringLiteral("dry_run"), report.dryRun},
                   {QStringLiteral("steps"), steps}};
+    if (!report.notes.isEmpty())
+        o.insert(QStringLiteral("notes"), QJsonArray::fromStringList(report.notes));
     if (report.failure)
         o.insert(QStringLiteral("failure"), errorJson(*report.failure));
     return o;
