@@ -73,8 +73,29 @@ void AlterTranslator::rebuild(const QString& table, const TableChanges& changes,
     for (const QString& n : plan->notes)
         if (!n.startsWith(QLatin1String("Rebuilt table "))) // said above, with the link
             m_ctx.note(location, n);
-    for (const QString& s : plan->statements)
-        m_ctx.add(s.trimmed().endsWith(QLatin1Char(';')) ? s.trimmed() : s.trimmed() + QLatin1Char(';'));
+    // The output is the plan; the history's replay gets the same schema change without the data
+    // copy and, above all, without SQLite's RENAME, which re-checks every object of a schema
+    // of hundreds of tables: the old table is dropped and the new one created with its indexes.
+    static const QString oldSuffix = QStringLiteral("__strata_old");
+    QStringList replay;
+    for (const QString& raw : plan->statements) {
+        const QString s = raw.trimmed().endsWith(QLatin1Char(';')) ? raw.trimmed()
+                                                                    : raw.trimmed() + QLatin1Char(';');
+        m_ctx.current->output << s;
+        const QString upper = s.left(24).toUpper();
+        if (upper.startsWith(QLatin1String("PRAGMA")) || s.contains(QLatin1String("strata_rebuild_check")) ||
+            upper.startsWith(QLatin1String("INSERT INTO")) || s.contains(QLatin1String("sqlite_sequence")))
+            continue;
+        if (upper.startsWith(QLatin1String("ALTER TABLE")) && s.contains(oldSuffix)) {
+            const qsizetype to = s.indexOf(QLatin1String(" RENAME TO "), 0, Qt::CaseInsensitive);
+            replay << QStringLiteral("DROP TABLE ") + s.mid(12, to - 12).trimmed() + QLatin1Char(';');
+            continue;
+        }
+        if (upper.startsWith(QLatin1String("DROP TABLE")) && s.contains(oldSuffix))
+            continue;
+        replay << s;
+    }
+    m_ctx.shadow.enqueue(replay);
 }
 
 void AlterTranslator::alterTable(const PgNode& s)

@@ -1,6 +1,6 @@
 #include "pgnode.h"
 
-#include <cstdlib>
+#include <charconv>
 
 namespace strata {
 
@@ -31,7 +31,9 @@ long long PgNode::integer() const
 {
     if (m_kind != Kind::Number)
         return 0;
-    return std::strtoll(std::string(m_text).c_str(), nullptr, 10);
+    long long v = 0;
+    std::from_chars(m_text.data(), m_text.data() + m_text.size(), v);
+    return v;
 }
 
 std::string_view PgNode::tag() const
