@@ -73,6 +73,24 @@ QStringList Table::primaryKey() const
 const Table* Schema::table(const QString& name) const { return findByName(tables, name); }
 const View* Schema::view(const QString& name) const { return findByName(views, name); }
 const Trigger* Schema::trigger(const QString& name) const { return findByName(triggers, name); }
+const EnumType* Schema::enumType(const QString& name) const { return findByName(enums, name); }
+const Sequence* Schema::sequence(const QString& name) const { return findByName(sequences, name); }
+
+QString displayType(const Column& c)
+{
+    if (c.serial) {
+        if (c.declaredType == QLatin1String("bigint"))
+            return QStringLiteral("bigserial");
+        if (c.declaredType == QLatin1String("smallint"))
+            return QStringLiteral("smallserial");
+        if (c.declaredType == QLatin1String("integer"))
+            return QStringLiteral("serial");
+    }
+    const QString type = c.declaredType.isEmpty() ? c.affinity.toLower() : c.declaredType;
+    if (c.identity != Column::Identity::None)
+        return type + QStringLiteral(" identity");
+    return type;
+}
 
 QStringList checkConstraintsOf(const QString& sql)
 {

@@ -1,7 +1,7 @@
 #pragma once
 
-// What changed between two schemas: tables, columns, foreign keys, indexes, checks, views and
-// triggers added, removed or changed, with the old and new definitions. Used for "what did
+// What changed between two schemas: tables, columns, foreign keys, indexes, checks, views,
+// triggers, enum types and sequences added, removed or changed, with the old and new definitions. Used for "what did
 // migration N do", drift (files against a live database) and environment against environment.
 
 #include "schema.h"
@@ -25,13 +25,18 @@ struct TableDiff
     QStringList details(const Schema& from, const Schema& to) const;
 };
 
-struct ObjectDiff // views and triggers
+struct ObjectDiff // views, triggers, enum types, sequences
 {
-    enum class Type { View, Trigger } type = Type::View;
+    enum class Type { View, Trigger, Enum, Sequence } type = Type::View;
     QString name;
     ChangeKind kind = ChangeKind::Changed;
     QString before, after;
+
+    // One line saying what changed, for an enum or a sequence: "labels added: 'c'", …; empty
+    // for views and triggers, whose before and after say it.
+    QString detail;
 };
+QString objectTypeName(ObjectDiff::Type type); // "view", "trigger", "enum", "sequence"
 
 struct SchemaDiff
 {
@@ -44,7 +49,8 @@ struct SchemaDiff
 
 SchemaDiff diffSchemas(const Schema& from, const Schema& to);
 
-// "INTEGER NOT NULL DEFAULT 0 PRIMARY KEY" — a column described in one line.
+// "INTEGER NOT NULL DEFAULT 0 PRIMARY KEY", "bigint NOT NULL GENERATED ALWAYS AS IDENTITY" — a
+// column described in one line.
 QString describeColumn(const Column& column);
 // "(user_id) → users(id) ON DELETE CASCADE"
 QString describeForeignKey(const ForeignKey& fk);

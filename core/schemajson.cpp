@@ -17,6 +17,12 @@ QJsonObject columnJson(const Column& c)
         o.insert(QStringLiteral("generated"),
                  c.generated == Column::Generated::Stored ? QStringLiteral("stored")
                                                           : QStringLiteral("virtual"));
+    if (c.identity != Column::Identity::None)
+        o.insert(QStringLiteral("identity"), c.identity == Column::Identity::Always
+                                                 ? QStringLiteral("always")
+                                                 : QStringLiteral("by_default"));
+    if (c.serial)
+        o.insert(QStringLiteral("serial"), true);
     return o;
 }
 
@@ -46,13 +52,17 @@ QJsonObject tableJson(const Table& t)
         columns.append(columnJson(c));
     for (const ForeignKey& fk : t.foreignKeys)
         fks.append(foreignKeyJson(fk));
-    for (const Index& ix : t.indexes)
-        indexes.append(QJsonObject{{QStringLiteral("name"), ix.name},
-                                   {QStringLiteral("unique"), ix.unique},
-                                   {QStringLiteral("origin"), originName(ix.origin)},
-                                   {QStringLiteral("columns"), QJsonArray::fromStringList(ix.columns)},
-                                   {QStringLiteral("partial"), ix.partial},
-                                   {QStringLiteral("sql"), ix.sql}});
+    for (const Index& ix : t.indexes) {
+        QJsonObject o{{QStringLiteral("name"), ix.name},
+                      {QStringLiteral("unique"), ix.unique},
+                      {QStringLiteral("origin"), originName(ix.origin)},
+                      {QStringLiteral("columns"), QJsonArray::fromStringList(ix.columns)},
+                      {QStringLiteral("partial"), ix.partial},
+                      {QStringLiteral("sql"), ix.sql}};
+        if (!ix.method.isEmpty())
+            o.insert(QStringLiteral("method"), ix.method);
+        indexes.append(o);
+    }
     return QJsonObject{{QStringLiteral("name"), t.name},
                        {QStringLiteral("columns"), columns},
                        {QStringLiteral("primary_key"), QJsonArray::fromStringList(t.primaryKey())},
@@ -74,7 +84,7 @@ QChar markOf(ChangeKind k)
 
 QJsonObject schemaToJson(const Schema& schema)
 {
-    QJsonArray tables, views, triggers;
+    QJsonArray tables, views, triggers, enums, sequences;
     for (const Table& t : schema.tables)
         tables.append(tableJson(t));
     for (const View& v : schema.views)
@@ -85,9 +95,27 @@ QJsonObject schemaToJson(const Schema& schema)
         triggers.append(QJsonObject{{QStringLiteral("name"), g.name},
                                     {QStringLiteral("table"), g.table},
                                     {QStringLiteral("sql"), g.sql}});
-    return QJsonObject{{QStringLiteral("tables"), tables},
-                       {QStringLiteral("views"), views},
-                       {QStringLiteral("triggers"), triggers}};
+    for (const EnumType& e : schema.enums)
+        enums.append(QJsonObject{{QStringLiteral("name"), e.name},
+                                 {QStringLiteral("labels"), QJsonArray::fromStringList(e.labels)},
+                                 {QStringLiteral("sql"), e.sql}});
+    for (const Sequence& q : schema.sequences)
+        sequences.append(QJsonObject{
+            {QStringLiteral("name"), q.name},
+            {QStringLiteral("type"), q.dataType},
+            {QStringLiteral("owned_by"), q.ownedBy.isEmpty() ? QJsonValue() : QJsonValue(q.ownedBy)},
+            {QStringLiteral("start"), q.start},
+            {QStringLiteral("increment"), q.increment},
+            {QStringLiteral("sql"), q.sql}});
+    QJsonObject out{{QStringLiteral("tables"), tables},
+                    {QStringLiteral("views"), views},
+                    {QStringLiteral("triggers"), triggers}};
+    // PostgreSQL's own kinds of object; a SQLite schema's JSON stays as it always was.
+    if (!schema.enums.isEmpty())
+        out.insert(QStringLiteral("enums"), enums);
+    if (!schema.sequences.isEmpty())
+        out.insert(QStringLiteral("sequences"), sequences);
+    return out;
 }
 
 QJsonObject diffToJson(const SchemaDiff& diff, const Schema& from, const Schema& to)
@@ -100,14 +128,16 @@ QJsonObject diffToJson(const SchemaDiff& diff, const Schema& from, const Schema&
                                    QJsonArray::fromStringList(t.details(from, to))},
                                   {QStringLiteral("before"), t.before},
                                   {QStringLiteral("after"), t.after}});
-    for (const ObjectDiff& o : diff.objects)
-        objects.append(QJsonObject{
-            {QStringLiteral("type"), o.type == ObjectDiff::Type::View ? QStringLiteral("view")
-                                                                      : QStringLiteral("trigger")},
-            {QStringLiteral("name"), o.name},
-            {QStringLiteral("change"), changeKindName(o.kind)},
-            {QStringLiteral("before"), o.before},
-            {QStringLiteral("after"), o.after}});
+    for (const ObjectDiff& o : diff.objects) {
+        QJsonObject j{{QStringLiteral("type"), objectTypeName(o.type)},
+                      {QStringLiteral("name"), o.name},
+                      {QStringLiteral("change"), changeKindName(o.kind)},
+                      {QStringLiteral("before"), o.before},
+                      {QStringLiteral("after"), o.after}};
+        if (!o.detail.isEmpty())
+            j.insert(QStringLiteral("detail"), o.detail);
+        objects.append(j);
+    }
     return QJsonObject{{QStringLiteral("identical"), diff.isEmpty()},
                        {QStringLiteral("tables"), tables},
                        {QStringLiteral("objects"), objects}};
@@ -124,12 +154,11 @@ QString diffToText(const SchemaDiff& diff, const Schema& from, const Schema& to)
             for (const QString& line : t.details(from, to))
                 out += QStringLiteral("    ") + line + QLatin1Char('\n');
     }
-    for (const ObjectDiff& o : diff.objects)
-        out += QStringLiteral("%1 %2 %3\n")
-                   .arg(markOf(o.kind))
-                   .arg(o.type == ObjectDiff::Type::View ? QStringLiteral("view")
-                                                         : QStringLiteral("trigger"),
-                        o.name);
+    for (const ObjectDiff& o : diff.objects) {
+        out += QStringLiteral("%1 %2 %3\n").arg(markOf(o.kind)).arg(objectTypeName(o.type), o.name);
+        if (!o.detail.isEmpty())
+            out += QStringLiteral("    ") + o.detail + QLatin1Char('\n');
+    }
     return out;
 }
 

@@ -2,7 +2,12 @@
 
 #include "migrationset.h"
 #include "migrator.h"
+#include "pgconnection.h"
+#include "pgschemahistory.h"
+#include "pgschemareader.h"
 #include "sqliteschemareader.h"
+
+#include <pqxx/connection>
 
 #include <QFileInfo>
 
@@ -10,6 +15,12 @@ namespace strata {
 
 Result<Schema> liveSchema(const Database& db, const Environment& env)
 {
+    if (env.kind == Environment::Kind::Postgres) {
+        auto conn = connectPostgres(env, liveConnectTimeoutMs);
+        if (!conn)
+            return conn.error();
+        return readPostgresSchema(*conn.value());
+    }
     if (env.kind != Environment::Kind::SqliteFile)
         return Error{QStringLiteral("%1/%2 is not a database Strata can read from here")
                          .arg(db.binding, env.name),
@@ -26,6 +37,8 @@ Result<SchemaHistory> fileSchemaHistory(const Project& project, const Database& 
     auto files = migrationsFor(project, db);
     if (!files)
         return files.error();
+    if (db.dialect == Dialect::Postgres)
+        return derivePostgresSchemaHistory(files.value(), db);
     return deriveSchemaHistory(files.value(), db.dialect);
 }
 
