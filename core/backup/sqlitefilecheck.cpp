@@ -16,8 +16,11 @@ constexpr int maxProblems = 10;
 
 std::unique_ptr<SQLite::Database> openImmutable(const QString& path)
 {
-    return std::make_unique<SQLite::Database>(immutableUri(path).toStdString(),
-                                              SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+    auto db = std::make_unique<SQLite::Database>(immutableUri(path).toStdString(),
+                                                 SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+    // The checks read every page: through a memory map rather than a pread(2) each.
+    db->exec("PRAGMA mmap_size = 68719476736");
+    return db;
 }
 
 QString quoted(const QString& name)

@@ -219,7 +219,7 @@ int CliCommands::backups()
         m_out << "  " << QStringLiteral("ID").leftJustified(24) << " "
               << QStringLiteral("ENV").leftJustified(10) << " "
               << QStringLiteral("CREATED (UTC)").leftJustified(19) << " "
-              << QStringLiteral("SCHEMA").leftJustified(34) << " "
+              << QStringLiteral("SCHEMA").leftJustified(40) << " "
               << QStringLiteral("BEFORE").leftJustified(7) << " "
               << QStringLiteral("ROWS").rightJustified(9) << " "
               << QStringLiteral("SIZE").rightJustified(10) << "  CHECK\n";
@@ -228,7 +228,7 @@ int CliCommands::backups()
             m_out << "  " << mf.id.leftJustified(24) << " " << mf.environment.leftJustified(10)
                   << " " << mf.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " "
                   << (mf.schemaVersion < 0 ? QStringLiteral("—") : mf.schemaVersionName)
-                         .leftJustified(34)
+                         .leftJustified(40)
                   << " "
                   << (mf.beforeVersion < 0 ? QStringLiteral("—")
                                            : QString::number(mf.beforeVersion))
