@@ -219,17 +219,21 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
             outcome.safetyCopy.clear();
             return discard(kind, e);
         };
+        const QString busy =
+            QStringLiteral("another program has the database open (an app, `wrangler dev`?): "
+                           "close it and try again; nothing was changed");
         try {
             db = std::make_unique<SQLite::Database>(target.toStdString(), SQLite::OPEN_READWRITE,
                                                     options.busyTimeoutMs);
-            const QString busy =
-                QStringLiteral("another program has the database open (an app, `wrangler dev`?): "
-                               "close it and try again; nothing was changed");
             if (isWalFile(target)) {
                 // Everything of the -wal into the main file, then out of WAL mode: only possible
                 // when no other connection is open, and it removes the -wal and -shm.
-                SQLite::Statement cp(*db, "PRAGMA wal_checkpoint(TRUNCATE)");
-                if (cp.executeStep() && cp.getColumn(0).getInt() != 0)
+                bool checkpointed = false;
+                {
+                    SQLite::Statement cp(*db, "PRAGMA wal_checkpoint(TRUNCATE)");
+                    checkpointed = cp.executeStep() && cp.getColumn(0).getInt() == 0;
+                }
+                if (!checkpointed)
                     return undo(RestoreFailure::Busy, Error{busy, target, 0, 0, {}});
                 const std::string mode = db->execAndGet("PRAGMA journal_mode = DELETE").getString();
                 if (mode != "delete")
@@ -240,7 +244,12 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
             db->exec("BEGIN EXCLUSIVE");
         } catch (const SQLite::Exception& e) {
             const bool isBusy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
-            return undo(isBusy ? RestoreFailure::Busy : RestoreFailure::Failed,
+            if (isBusy)
+                return undo(RestoreFailure::Busy,
+                            Error{busy + QStringLiteral(" (") + QString::fromUtf8(e.what()) +
+                                      QLatin1Char(')'),
+                                  target, 0, 0, {}});
+            return undo(RestoreFailure::Failed,
                         Error{QStringLiteral("cannot lock the database for the swap: ") +
                                   QString::fromUtf8(e.what()),
                               target, 0, 0, {}});
