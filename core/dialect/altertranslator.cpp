@@ -15,9 +15,9 @@ bool mentions(const QString& sql, const QString& name)
 
 } // namespace
 
-bool AlterTranslator::refreshSchema(int location)
+bool AlterTranslator::refreshSchema(const QString& name, int location)
 {
-    Result<Schema> schema = m_ctx.shadow.schema();
+    Result<Schema> schema = m_ctx.shadow.schemaFor(name);
     if (!schema) {
         m_ctx.error(location, schema.error().message);
         return false;
@@ -28,7 +28,7 @@ bool AlterTranslator::refreshSchema(int location)
 
 const Table* AlterTranslator::currentTable(const QString& name, int location)
 {
-    if (!refreshSchema(location))
+    if (!refreshSchema(name, location))
         return nullptr;
     const Table* t = m_schema.table(name);
     if (!t)
@@ -279,7 +279,7 @@ void AlterTranslator::rename(const PgNode& s)
     }
     if (type == "OBJECT_INDEX") {
         const QString index = tableName(m_ctx, s["relation"]);
-        if (!refreshSchema(location))
+        if (!refreshSchema(index, location))
             return;
         for (const Table& t : m_schema.tables) {
             for (const Index& i : t.indexes) {

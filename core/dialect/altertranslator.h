@@ -24,8 +24,9 @@ public:
     void alterEnum(const PgNode& alterEnumStmt);
 
 private:
-    // Reads the schema the translated history has built so far into m_schema.
-    bool refreshSchema(int location);
+    // Reads the schema the translated history has built so far into m_schema: at least the
+    // table or index `name` and what a rebuild of it must see.
+    bool refreshSchema(const QString& name, int location);
     // The table as the translated history has built it; nullptr (and an error) when unknown.
     const Table* currentTable(const QString& name, int location);
     void rebuild(const QString& table, const TableChanges& changes, int location);

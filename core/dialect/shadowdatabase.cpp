@@ -7,73 +7,300 @@
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
-#include <optional>
+#include <QSet>
 
 namespace strata {
+namespace {
 
-struct ShadowDatabase::Impl
+// Reads SQLite SQL token by token, just enough to name the objects a statement is about:
+// identifiers (bare, "quoted", `quoted` or [quoted]) come out lower-cased and unquoted,
+// keywords upper-cased; strings, numbers, symbols and comments are skipped.
+class Scanner final
 {
-    SQLite::Database db{":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
-    SqliteSchemaReader reader{db};
-    QStringList queue;
+public:
+    explicit Scanner(const QString& sql) : m_p(sql.constData()), m_end(sql.constData() + sql.size()) {}
+
+    // The next identifier or keyword (empty at the end). `quoted` tells a quoted one apart.
+    bool next(QString& word, bool* quoted = nullptr)
+    {
+        while (m_p < m_end) {
+            const char16_t c = m_p->unicode();
+            if (c == u' ' || c == u'\n' || c == u'\t' || c == u'\r' || c == u'\f') {
+                ++m_p;
+            } else if (c == u'-' && m_p + 1 < m_end && m_p[1] == u'-') {
+                while (m_p < m_end && *m_p != u'\n')
+                    ++m_p;
+            } else if (c == u'/' && m_p + 1 < m_end && m_p[1] == u'*') {
+                m_p += 2;
+                while (m_p + 1 < m_end && !(m_p[0] == u'*' && m_p[1] == u'/'))
+                    ++m_p;
+                m_p = std::min(m_p + 2, m_end);
+            } else if (c == u'\'') {
+                skipQuoted(u'\'');
+            } else if (c == u'"' || c == u'`' || c == u'[') {
+                const char16_t close = c == u'[' ? u']' : c;
+                ++m_p;
+                word.clear();
+                while (m_p < m_end) {
+                    if (*m_p == close) {
+                        if (close == u']' || m_p + 1 >= m_end || m_p[1] != close)
+                            break;
+                        ++m_p; // a doubled quote stands for one
+                    }
+                    word += *m_p++;
+                }
+                if (m_p < m_end)
+                    ++m_p;
+                word = word.toLower();
+                if (quoted)
+                    *quoted = true;
+                return true;
+            } else if (isWordChar(c)) {
+                const QChar* begin = m_p;
+                bool digitsOnly = true;
+                while (m_p < m_end && isWordChar(m_p->unicode())) {
+                    digitsOnly = digitsOnly && m_p->isDigit();
+                    ++m_p;
+                }
+                if (digitsOnly)
+                    continue;
+                word = QString(begin, m_p - begin).toLower();
+                if (quoted)
+                    *quoted = false;
+                return true;
+            } else {
+                ++m_p;
+            }
+        }
+        word.clear();
+        return false;
+    }
+
+    // Whether the next token is the character `c` (and then steps over it).
+    bool skipSymbol(char16_t c)
+    {
+        while (m_p < m_end && m_p->isSpace())
+            ++m_p;
+        if (m_p < m_end && *m_p == c) {
+            ++m_p;
+            return true;
+        }
+        return false;
+    }
+
+private:
+    static bool isWordChar(char16_t c)
+    {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
+               c == u'_' || c == u'$' || c >= 0x80;
+    }
+    void skipQuoted(char16_t quote)
+    {
+        ++m_p;
+        while (m_p < m_end) {
+            if (*m_p == quote) {
+                if (m_p + 1 < m_end && m_p[1] == quote) {
+                    m_p += 2;
+                    continue;
+                }
+                ++m_p;
+                return;
+            }
+            ++m_p;
+        }
+    }
+
+    const QChar* m_p;
+    const QChar* m_end;
 };
 
-ShadowDatabase::ShadowDatabase() : m_impl(std::make_unique<Impl>())
+// A possibly schema-qualified name ("main.t" → "t").
+QString readName(Scanner& s)
 {
-    m_impl->reader.trackChanges();
+    QString name;
+    s.next(name);
+    if (s.skipSymbol(u'.'))
+        s.next(name);
+    return name;
 }
 
-ShadowDatabase::~ShadowDatabase() = default;
+bool isKeyword(const QString& word, const char* keyword)
+{
+    return word == QLatin1String(keyword);
+}
+
+} // namespace
 
 void ShadowDatabase::enqueue(const QStringList& statements)
 {
     for (const QString& s : statements)
-        enqueue(s);
+        log(s);
 }
 
 void ShadowDatabase::enqueue(const QString& statement)
 {
-    if (!statement.startsWith(QLatin1String("--")))
-        m_impl->queue << statement;
+    // Several statements in one text (a schema dump) are split; one is logged as it is.
+    const qsizetype semicolon = statement.indexOf(QLatin1Char(';'));
+    if (semicolon >= 0 && semicolon < statement.size() - 1 &&
+        !statement.mid(semicolon + 1).trimmed().isEmpty()) {
+        for (const SqlStatement& s : splitSqliteStatements(statement))
+            log(s.sql);
+        return;
+    }
+    log(statement);
 }
 
-Status ShadowDatabase::flush()
+void ShadowDatabase::log(const QString& statement)
 {
-    if (m_impl->queue.isEmpty())
-        return success();
-    // One transaction for the whole replay; a statement that fails (the translation already
-    // reported why) is skipped so the rest of the history still builds.
-    const QStringList queue = std::exchange(m_impl->queue, {});
+    if (statement.startsWith(QLatin1String("--")))
+        return;
+    Scanner s(statement);
+    QString verb;
+    if (!s.next(verb))
+        return;
+    Entry e;
+    QString word;
+    if (isKeyword(verb, "create")) {
+        s.next(word);
+        while (isKeyword(word, "temp") || isKeyword(word, "temporary") ||
+               isKeyword(word, "unique") || isKeyword(word, "virtual"))
+            s.next(word);
+        const QString kind = word;
+        if (!isKeyword(kind, "table") && !isKeyword(kind, "index") && !isKeyword(kind, "view") &&
+            !isKeyword(kind, "trigger"))
+            return;
+        bool quoted = false;
+        s.next(word, &quoted);
+        if (!quoted && isKeyword(word, "if")) { // IF NOT EXISTS
+            s.next(word);
+            s.next(word, &quoted);
+        }
+        e.subject = word;
+        if (s.skipSymbol(u'.'))
+            s.next(e.subject);
+        if (isKeyword(kind, "index") || isKeyword(kind, "trigger")) {
+            while (s.next(word, &quoted) && !(isKeyword(word, "on") && !quoted)) {
+            }
+            e.other = readName(s);
+            e.hasDependencies = isKeyword(kind, "trigger");
+        } else if (isKeyword(kind, "view")) {
+            e.hasDependencies = true;
+        } else {
+            e.hasDependencies = !s.skipSymbol(u'(') && s.next(word, &quoted) && !quoted &&
+                                isKeyword(word, "as");
+        }
+    } else if (isKeyword(verb, "drop")) {
+        s.next(word);
+        if (!isKeyword(word, "table") && !isKeyword(word, "index") && !isKeyword(word, "view") &&
+            !isKeyword(word, "trigger"))
+            return;
+        bool quoted = false;
+        s.next(word, &quoted);
+        if (!quoted && isKeyword(word, "if")) { // IF EXISTS
+            s.next(word);
+            s.next(word, &quoted);
+        }
+        e.subject = word;
+        if (s.skipSymbol(u'.'))
+            s.next(e.subject);
+    } else if (isKeyword(verb, "alter")) {
+        s.next(word);
+        if (!isKeyword(word, "table"))
+            return;
+        e.subject = readName(s);
+        if (s.next(word) && isKeyword(word, "rename") && s.next(word) && isKeyword(word, "to"))
+            e.other = readName(s);
+    } else {
+        return; // DML, PRAGMA, transaction control: no schema change
+    }
+    if (e.subject.isEmpty())
+        return;
+    e.sql = statement;
+    const int at = int(m_log.size());
+    m_bySubject[e.subject].append(at);
+    const bool rename = isKeyword(verb, "alter") && !e.other.isEmpty();
+    if (rename)
+        m_bySubject[e.other].append(at);
+    for (const QString& name : {e.subject, rename ? e.other : QString()})
+        if (name.contains(QLatin1String("strata")) && !m_reserved.contains(name))
+            m_reserved.append(name);
+    m_log.append(std::move(e));
+}
+
+void ShadowDatabase::indexWords()
+{
+    QString word;
+    for (; m_indexed < m_log.size(); ++m_indexed) {
+        Scanner s(m_log[m_indexed].sql);
+        while (s.next(word)) {
+            QList<int>& entries = m_byWord[word];
+            if (entries.isEmpty() || entries.last() != m_indexed)
+                entries.append(m_indexed);
+        }
+    }
+}
+
+void ShadowDatabase::gather(const QString& name, QSet<QString>& names)
+{
+    QStringList pending{name};
+    // A rebuild picks scratch names that no object uses: every such name must be seen.
+    pending << m_reserved;
+    QString word;
+    while (!pending.isEmpty()) {
+        const QString n = pending.takeLast();
+        if (names.contains(n))
+            continue;
+        names.insert(n);
+        for (const int i : m_bySubject.value(n)) {
+            const Entry& e = m_log[i];
+            if (!e.other.isEmpty())
+                pending << e.other << e.subject;
+            if (e.hasDependencies) {
+                Scanner s(e.sql);
+                while (s.next(word))
+                    if (m_bySubject.contains(word) && !names.contains(word))
+                        pending << word;
+            }
+        }
+        for (const int i : m_byWord.value(n))
+            if (!names.contains(m_log[i].subject))
+                pending << m_log[i].subject;
+    }
+}
+
+Result<Schema> ShadowDatabase::schemaFor(const QString& name)
+{
+    const QString key = name.toLower();
+    if (key == m_cachedName && m_cachedAt == m_log.size())
+        return m_cached;
+    indexWords();
+    QSet<QString> names;
+    gather(key, names);
     try {
-        m_impl->db.exec("BEGIN");
-        for (const QString& s : queue) {
-            if (s.startsWith(QLatin1String("PRAGMA"), Qt::CaseInsensitive))
+        SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        // The history of those objects in its order; a statement that fails (the translation
+        // already reported why) is skipped, as it would fail on the real database.
+        db.exec("BEGIN");
+        for (const Entry& e : std::as_const(m_log)) {
+            if (!names.contains(e.subject))
                 continue;
             try {
-                m_impl->db.exec(s.toStdString());
+                db.exec(e.sql.toStdString());
             } catch (const SQLite::Exception&) {
             }
         }
-        m_impl->db.exec("COMMIT");
+        db.exec("COMMIT");
+        SqliteSchemaReader reader(db);
+        m_cached = reader.read();
     } catch (const SQLite::Exception& e) {
-        return Error{QStringLiteral("the translator's schema replay failed: ") +
-                         QString::fromUtf8(e.what()),
-                     {}, 0, 0, {}};
-    }
-    return success();
-}
-
-Result<Schema> ShadowDatabase::schema()
-{
-    if (Status s = flush(); !s)
-        return s.error();
-    try {
-        return m_impl->reader.readChanged();
-    } catch (const SQLite::Exception& e) {
+        m_cachedAt = -1;
         return Error{QStringLiteral("cannot read the translator's schema: ") +
                          QString::fromUtf8(e.what()),
                      {}, 0, 0, {}};
     }
+    m_cachedName = key;
+    m_cachedAt = m_log.size();
+    return m_cached;
 }
 
 Status ShadowDatabase::seedFrom(const QString& databasePath)
@@ -86,12 +313,12 @@ Status ShadowDatabase::seedFrom(const QString& databasePath)
                             "'sqlite_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 "
                             "WHEN 'view' THEN 2 ELSE 3 END, rowid");
         while (q.executeStep())
-            m_impl->queue << QString::fromUtf8(q.getColumn(0).getText()) + QLatin1Char(';');
+            log(QString::fromUtf8(q.getColumn(0).getText()) + QLatin1Char(';'));
     } catch (const SQLite::Exception& e) {
         return Error{QStringLiteral("cannot read the schema: ") + QString::fromUtf8(e.what()),
                      databasePath, 0, 0, {}};
     }
-    return flush();
+    return success();
 }
 
 } // namespace strata

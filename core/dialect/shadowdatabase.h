@@ -1,40 +1,60 @@
 #pragma once
 
-// The translator's memory of the schema its output has built: a private in-memory SQLite
-// database that the translated statements are queued for and replayed into only when a table
-// rebuild needs to read a table as it is at that point (replaying every statement as it is
-// translated would cost more than the translation itself).
+// The translator's memory of the schema its output has built. The translated statements that
+// change the schema are logged as text, each with the object it creates, drops or alters; none
+// is run until an ALTER needs to know a table. Then only the part of the history that can matter
+// to that table is replayed, in order, into a small scratch SQLite database and read back: the
+// table, every object whose SQL names one of the objects gathered so far (referencing tables,
+// their referencing tables, indexes, views, triggers — a superset is harmless), and what those
+// objects need to exist (an index's table, a view's tables). Replaying a whole history of hundreds
+// of tables into one database instead costs far more than the translation: every ALTER TABLE makes
+// SQLite reload and re-check its whole schema.
 
 #include "result.h"
 #include "schema.h"
 
+#include <QHash>
+#include <QList>
 #include <QStringList>
-
-#include <memory>
 
 namespace strata {
 
 class ShadowDatabase final
 {
 public:
-    ShadowDatabase();
-    ~ShadowDatabase();
-    ShadowDatabase(const ShadowDatabase&) = delete;
-    ShadowDatabase& operator=(const ShadowDatabase&) = delete;
+    ShadowDatabase() = default;
 
-    // Statements in SQLite's dialect that the schema went through (comments are ignored).
+    // Statements in SQLite's dialect that the schema went through (comments, DML and PRAGMAs
+    // are ignored). A text may hold several statements.
     void enqueue(const QStringList& statements);
     void enqueue(const QString& statement);
-    // Runs what is queued, then reads the schema (only what changed since the last read).
-    Result<Schema> schema();
+    // The schema as the history has built it, holding at least `name` (a table or an index) and
+    // every object a table rebuild of it must see; other objects may be missing.
+    Result<Schema> schemaFor(const QString& name);
     // Copies the schema of an existing database (its CREATE statements) into this one.
     Status seedFrom(const QString& databasePath);
 
 private:
-    Status flush();
+    struct Entry
+    {
+        QString sql;
+        QString subject;   // the object created, dropped or altered (lower case)
+        QString other;     // a rename's new name, an index's or trigger's table (lower case)
+        bool hasDependencies = false; // a view, trigger or CREATE TABLE … AS: needs what it names
+    };
+    void log(const QString& statement);
+    void indexWords();
+    void gather(const QString& name, QSet<QString>& names);
 
-    struct Impl;
-    std::unique_ptr<Impl> m_impl;
+    QList<Entry> m_log;
+    QHash<QString, QList<int>> m_bySubject; // object → the entries about it
+    QHash<QString, QList<int>> m_byWord;    // identifier → the entries whose SQL names it
+    int m_indexed = 0;                      // entries already in m_byWord
+    QStringList m_reserved;                 // names a rebuild's scratch names must avoid
+    // The last answer, valid while nothing is logged.
+    QString m_cachedName;
+    qsizetype m_cachedAt = -1;
+    Schema m_cached;
 };
 
 } // namespace strata
