@@ -9,6 +9,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace strata {
 namespace {
 
@@ -64,7 +66,10 @@ public:
                 }
                 if (digitsOnly)
                     continue;
-                word = QString(begin, m_p - begin).toLower();
+                word.resize(m_p - begin);
+                QChar* out = word.data();
+                for (const QChar* c = begin; c < m_p; ++c)
+                    *out++ = c->toLower();
                 if (quoted)
                     *quoted = false;
                 return true;
@@ -130,6 +135,10 @@ bool isKeyword(const QString& word, const char* keyword)
 }
 
 } // namespace
+
+ShadowDatabase::ShadowDatabase() = default;
+
+ShadowDatabase::~ShadowDatabase() = default;
 
 void ShadowDatabase::enqueue(const QStringList& statements)
 {
@@ -233,7 +242,7 @@ void ShadowDatabase::indexWords()
     for (; m_indexed < m_log.size(); ++m_indexed) {
         Scanner s(m_log[m_indexed].sql);
         while (s.next(word)) {
-            QList<int>& entries = m_byWord[word];
+            QList<int>& entries = m_byWord[qHash(word)];
             if (entries.isEmpty() || entries.last() != m_indexed)
                 entries.append(m_indexed);
         }
@@ -262,7 +271,7 @@ void ShadowDatabase::gather(const QString& name, QSet<QString>& names)
                         pending << word;
             }
         }
-        for (const int i : m_byWord.value(n))
+        for (const int i : m_byWord.value(qHash(n)))
             if (!names.contains(m_log[i].subject))
                 pending << m_log[i].subject;
     }
@@ -276,22 +285,33 @@ Result<Schema> ShadowDatabase::schemaFor(const QString& name)
     indexWords();
     QSet<QString> names;
     gather(key, names);
+    QList<int> entries;
+    for (const QString& n : std::as_const(names))
+        entries << m_bySubject.value(n);
+    std::sort(entries.begin(), entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
     try {
-        SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        // The history of those objects in its order; a statement that fails (the translation
-        // already reported why) is skipped, as it would fail on the real database.
-        db.exec("BEGIN");
-        for (const Entry& e : std::as_const(m_log)) {
-            if (!names.contains(e.subject))
-                continue;
-            try {
-                db.exec(e.sql.toStdString());
-            } catch (const SQLite::Exception&) {
+        if (!m_db)
+            m_db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE |
+                                                                      SQLite::OPEN_CREATE);
+        // The history of those objects in its order, in a transaction rolled back after the
+        // read so that the connection is empty again for the next question. A statement that
+        // fails (the translation already reported why) is skipped, as on the real database.
+        m_db->exec("BEGIN");
+        try {
+            for (const int i : std::as_const(entries)) {
+                try {
+                    m_db->exec(m_log[i].sql.toStdString());
+                } catch (const SQLite::Exception&) {
+                }
             }
+            SqliteSchemaReader reader(*m_db);
+            m_cached = reader.read();
+        } catch (const SQLite::Exception&) {
+            m_db->exec("ROLLBACK");
+            throw;
         }
-        db.exec("COMMIT");
-        SqliteSchemaReader reader(db);
-        m_cached = reader.read();
+        m_db->exec("ROLLBACK");
     } catch (const SQLite::Exception& e) {
         m_cachedAt = -1;
         return Error{QStringLiteral("cannot read the translator's schema: ") +

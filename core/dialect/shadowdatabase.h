@@ -17,12 +17,21 @@
 #include <QList>
 #include <QStringList>
 
+#include <memory>
+
+namespace SQLite {
+class Database;
+}
+
 namespace strata {
 
 class ShadowDatabase final
 {
 public:
-    ShadowDatabase() = default;
+    ShadowDatabase();
+    ~ShadowDatabase();
+    ShadowDatabase(const ShadowDatabase&) = delete;
+    ShadowDatabase& operator=(const ShadowDatabase&) = delete;
 
     // Statements in SQLite's dialect that the schema went through (comments, DML and PRAGMAs
     // are ignored). A text may hold several statements.
@@ -48,13 +57,15 @@ private:
 
     QList<Entry> m_log;
     QHash<QString, QList<int>> m_bySubject; // object → the entries about it
-    QHash<QString, QList<int>> m_byWord;    // identifier → the entries whose SQL names it
+    // qHash of an identifier → the entries whose SQL names it (a collision only adds entries)
+    QHash<size_t, QList<int>> m_byWord;
     int m_indexed = 0;                      // entries already in m_byWord
     QStringList m_reserved;                 // names a rebuild's scratch names must avoid
     // The last answer, valid while nothing is logged.
     QString m_cachedName;
     qsizetype m_cachedAt = -1;
     Schema m_cached;
+    std::unique_ptr<SQLite::Database> m_db; // the scratch connection, empty between questions
 };
 
 } // namespace strata
