@@ -159,9 +159,16 @@ Result<Migration> parseMigration(const QString& filePath, const QByteArray& cont
                 mig.owner = value;
             } else if (key == QLatin1String("no-transaction")) {
                 mig.transactional = false;
+            } else if (key == QLatin1String("dialect")) {
+                if (value != QLatin1String("postgres") && value != QLatin1String("sqlite"))
+                    return Error{QStringLiteral("strata:dialect must be postgres or sqlite, not "
+                                                "'%1'")
+                                     .arg(value),
+                                 filePath, lineNo, 0, {}};
+                mig.sqlDialect = value;
             } else {
                 return Error{QStringLiteral("unknown directive strata:%1 (known: targets, owner, "
-                                            "no-transaction)")
+                                            "no-transaction, dialect)")
                                  .arg(key),
                              filePath, lineNo, 0, {}};
             }

@@ -29,6 +29,11 @@ struct Migration
     bool transactional = true; // false: `-- strata:no-transaction` or dbmate's transaction:false
     QStringList targets;       // `-- strata:targets DB, SSO_DB`; empty: the folder's one binding
     QString owner;             // `-- strata:owner admin-worker`
+    // The dialect the SQL is written in: `-- strata:dialect postgres` (or `sqlite`) in the file,
+    // else the database's `migrations_dialect` (set by migrationsFor). A PostgreSQL-syntax file
+    // of a SQLite / D1 database is applied through the dialect engine (docs/dialects.md).
+    QString sqlDialect;        // "" (the database's own), "postgres" or "sqlite"
+    bool writtenInPostgres() const { return sqlDialect == QLatin1String("postgres"); }
     QString checksum;          // hex SHA-256 of the normalised file text
 };
 

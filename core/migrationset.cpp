@@ -45,6 +45,15 @@ Result<QList<Migration>> migrationsFor(const Project& project, const Database& d
     const QStringList sharing = project.bindingsSharing(db.migrationsDir);
     QList<Migration> out;
     for (Migration& mig : all.value()) {
+        if (mig.sqlDialect.isEmpty() && db.migrationsDialect == QLatin1String("postgres"))
+            mig.sqlDialect = db.migrationsDialect;
+        if (mig.writtenInPostgres() && db.dialect == Dialect::Postgres)
+            mig.sqlDialect.clear(); // PostgreSQL's own SQL: nothing to translate
+        if (mig.sqlDialect == QLatin1String("sqlite") && db.dialect == Dialect::Postgres)
+            return Error{QStringLiteral("strata:dialect sqlite: Strata translates PostgreSQL to "
+                                        "SQLite, not the other way; %1 is a PostgreSQL database")
+                             .arg(db.binding),
+                         mig.filePath, 1, 0, {}};
         for (const QString& target : mig.targets)
             if (!project.database(target))
                 return Error{QStringLiteral("strata:targets names %1, which is not a database of "

@@ -45,6 +45,9 @@ struct Database
     HistoryKind history = HistoryKind::Strata;
     QString historyTable;  // the history table's name; empty means the convention's default
     QString migrationsDir; // absolute path
+    // The dialect the migration files are written in when a file does not say: "postgres" lets
+    // a SQLite / D1 database take PostgreSQL-syntax migrations through the dialect engine.
+    QString migrationsDialect;
     QList<Environment> environments;
 
     const Environment* environment(const QString& name) const;

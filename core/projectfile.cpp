@@ -154,7 +154,7 @@ Result<Database> readDatabase(const TomlReader& r, const QString& root,
     if (!t)
         return r.errorAt(node, section + QStringLiteral(" must be a table"));
     if (auto e = r.checkKeys(*t, section, {"binding", "name", "dialect", "history",
-                                           "history_table", "migrations", "env"}))
+                                           "history_table", "migrations", "migrations_dialect", "env"}))
         return *e;
 
     Database db;
@@ -171,7 +171,9 @@ Result<Database> readDatabase(const TomlReader& r, const QString& root,
     auto history = r.string(*t, "history", section);
     auto historyTable = r.string(*t, "history_table", section);
     auto migrations = r.string(*t, "migrations", section);
-    for (const auto* res : {&name, &dialect, &history, &historyTable, &migrations})
+    auto migrationsDialect = r.string(*t, "migrations_dialect", section);
+    for (const auto* res : {&name, &dialect, &history, &historyTable, &migrations,
+                            &migrationsDialect})
         if (!res->ok())
             return res->error();
     db.name = name.value().value_or(db.binding);
@@ -207,6 +209,17 @@ Result<Database> readDatabase(const TomlReader& r, const QString& root,
             return r.errorAt(*t->get("history"),
                              section + QStringLiteral(": wrangler history is for d1 or sqlite "
                                                       "databases"));
+    }
+    db.migrationsDialect = migrationsDialect.value().value_or(QString());
+    if (!db.migrationsDialect.isEmpty()) {
+        const bool known = db.migrationsDialect == QLatin1String("postgres") ||
+                           db.migrationsDialect == dialectName(db.dialect);
+        if (!known)
+            return r.errorAt(*t->get("migrations_dialect"),
+                             section + QStringLiteral(": migrations_dialect '%1' is not one Strata "
+                                                      "can apply to a %2 database (expected "
+                                                      "postgres or %2)")
+                                           .arg(db.migrationsDialect, dialectName(db.dialect)));
     }
     db.historyTable = historyTable.value().value_or(QString());
     if (!db.historyTable.isEmpty() && !isPlainIdentifier(db.historyTable))

@@ -1,5 +1,8 @@
 #include "schemahistory.h"
 
+#include "dialecttranslator.h"
+#include "translatedmigration.h"
+
 #include "sqliteschemareader.h"
 #include "sqlitesession.h"
 
@@ -39,9 +42,26 @@ SchemaHistory deriveSchemaHistory(const QList<Migration>& migrations, Dialect di
     s.exec("BEGIN");
     try {
         reader.read();
+        // PostgreSQL-syntax files go through one translator, whose history is the replay's.
+        std::unique_ptr<DialectTranslator> translator;
         for (const Migration& mig : migrations) {
-            if (auto err = s.execScript(mig.upSql, mig.upLine, mig.filePath,
-                                        QStringLiteral("migration"))) {
+            std::optional<Error> err;
+            if (mig.writtenInPostgres()) {
+                if (!translator)
+                    translator = std::make_unique<DialectTranslator>(
+                        dialect == Dialect::D1 ? Dialect::D1 : Dialect::Sqlite);
+                auto translated = translateSection(*translator, mig, true);
+                if (!translated)
+                    err = translated.error();
+                for (int i = 0; translated && !err && i < translated->statements.size(); ++i)
+                    err = s.execScript(translated->statements[i].sql,
+                                       translated->statements[i].line, mig.filePath,
+                                       QStringLiteral("migration"));
+            } else {
+                err = s.execScript(mig.upSql, mig.upLine, mig.filePath,
+                                   QStringLiteral("migration"));
+            }
+            if (err) {
                 history.failure = err;
                 break;
             }

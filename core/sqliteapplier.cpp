@@ -1,6 +1,8 @@
 #include "sqliteapplier.h"
 
+#include "dialecttranslator.h"
 #include "sqlsplitter.h"
+#include "translatedmigration.h"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -97,12 +99,30 @@ std::optional<Error> SqliteApplier::execute(const MigrationEntry& entry, Directi
     // A dry run cannot run a no-transaction file (VACUUM) inside its transaction: it compiles
     // its statements instead, which still finds unknown names and syntax errors.
     const bool prepareOnly = m_options.dryRun && !mig.transactional;
-    if (auto err = m_session->execScript(up ? mig.upSql : mig.downSql, up ? mig.upLine : mig.downLine,
-                                         mig.filePath,
-                                         up ? QStringLiteral("migration")
-                                            : QStringLiteral("down section"),
-                                         &step->statements, prepareOnly))
+    const QString what = up ? QStringLiteral("migration") : QStringLiteral("down section");
+    m_ranSql.clear();
+    if (mig.writtenInPostgres()) {
+        // Translated against the database as it is now (this batch's migrations included).
+        DialectTranslator translator(m_db.dialect == Dialect::D1 ? Dialect::D1 : Dialect::Sqlite);
+        if (Status seeded = seedTranslator(translator, m_session->db()); !seeded)
+            return Error{seeded.error().message, mig.filePath, 0, 0, {}};
+        auto translated = translateSection(translator, mig, up);
+        if (!translated)
+            return translated.error();
+        for (const SqlStatement& s : translated->statements) {
+            int count = 0;
+            if (auto err = m_session->execScript(s.sql, s.line, mig.filePath, what, &count,
+                                                 prepareOnly))
+                return err;
+            step->statements += count;
+        }
+        m_notes << translated->notes;
+        m_ranSql = translated->sql;
+    } else if (auto err = m_session->execScript(up ? mig.upSql : mig.downSql,
+                                                up ? mig.upLine : mig.downLine, mig.filePath, what,
+                                                &step->statements, prepareOnly)) {
         return err;
+    }
     if (auto err = checkDeferredForeignKeys(mig))
         return err;
     step->durationMs = timer.elapsed();
@@ -126,7 +146,10 @@ std::optional<Error> SqliteApplier::record(const MigrationEntry& entry, Directio
         row.appliedBy = currentApplier();
         row.baseline = direction == Direction::Baseline;
         row.durationMs = step.durationMs;
-        row.sql = direction == Direction::Up ? mig.upSql : QString();
+        // What actually ran: a PostgreSQL-syntax file's translation, else the file's section.
+        row.sql = direction != Direction::Up ? QString()
+                  : mig.writtenInPostgres()  ? m_ranSql
+                                             : mig.upSql;
     }
     try {
         if (direction == Direction::Down)
@@ -332,6 +355,7 @@ Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>
         progress(int(steps.size()), int(steps.size()), QString());
     if (report.failure && m_kind != ErrorKind::Busy)
         m_kind = ErrorKind::Failed;
+    report.notes << m_notes;
     return report;
 }
 

@@ -40,6 +40,8 @@ private:
     SqliteHistory m_history;
     std::unique_ptr<SqliteSession> m_session;
     ErrorKind m_kind = ErrorKind::Project;
+    QString m_ranSql;    // the translated SQL of the migration just executed (PostgreSQL syntax)
+    QStringList m_notes; // the translator's warnings and notes, for the report
 };
 
 } // namespace strata

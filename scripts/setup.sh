@@ -17,6 +17,8 @@ packages=(
   libgl-dev
   libgraphviz-dev graphviz
   postgresql libpqxx-dev libpg-query-dev qtkeychain-qt6-dev
+  dbus gnome-keyring
+  libssl-dev
   xvfb xauth
 )
 
