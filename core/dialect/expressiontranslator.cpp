@@ -1,5 +1,7 @@
 #include "expressiontranslator.h"
 
+#include <charconv>
+
 namespace strata {
 namespace {
 
@@ -243,12 +245,34 @@ ExpressionTranslator::Text ExpressionTranslator::translate(const PgNode& node)
                                              .arg(QString::fromUtf8(tag.data(), qsizetype(tag.size()))));
 }
 
+// libpg_query 15-4.0.0's JSON output drops the value of a negative integer constant (`-1` comes
+// out as "ival":{}, the same as 0): a zero is read back from the source text at its location.
+long long ExpressionTranslator::integerConstant(const PgNode& b) const
+{
+    const long long v = b["ival"]["ival"].integer();
+    if (v != 0 || !m_ctx.source)
+        return v;
+    const QByteArray& text = m_ctx.source->utf8();
+    qsizetype i = qsizetype(b["location"].integer()) + m_ctx.baseOffset;
+    bool negative = false;
+    while (i >= 0 && i < text.size() &&
+           (text[i] == '-' || text[i] == '+' || text[i] == '(' || QChar::isSpace(uchar(text[i])))) {
+        if (text[i] == '-')
+            negative = !negative;
+        ++i;
+    }
+    long long digits = 0;
+    if (i >= 0 && i < text.size())
+        std::from_chars(text.constData() + i, text.constData() + text.size(), digits);
+    return negative ? -digits : digits;
+}
+
 ExpressionTranslator::Text ExpressionTranslator::constant(const PgNode& b)
 {
     if (b["isnull"].boolean())
         return {QStringLiteral("NULL"), PPrimary};
     if (!b["ival"].isNull()) {
-        const long long v = b["ival"]["ival"].integer();
+        const long long v = integerConstant(b);
         return {QString::number(v), v < 0 ? int(PUnary) : int(PPrimary)};
     }
     if (!b["fval"].isNull()) {
@@ -484,11 +508,37 @@ ExpressionTranslator::Text ExpressionTranslator::typeCast(const PgNode& b)
         const PgNode& c = arg.body();
         QString v = c["sval"]["sval"].qstr().toLower();
         if (!c["ival"].isNull() || c["ival"].isObject())
-            v = QString::number(c["ival"]["ival"].integer());
+            v = QString::number(integerConstant(c));
         const bool truth = v == QLatin1String("t") || v == QLatin1String("true") ||
                            v == QLatin1String("yes") || v == QLatin1String("on") ||
                            v == QLatin1String("1") || v == QLatin1String("y");
         return {truth ? QStringLiteral("1") : QStringLiteral("0"), PPrimary};
+    }
+    // A bytea literal becomes a blob literal: '\x00ff' (hex) or the escape format ('a\000').
+    if (name == QLatin1String("bytea") && arg.is("A_Const") && !arg.body()["sval"].isNull()) {
+        const QByteArray text = arg.body()["sval"]["sval"].qstr().toUtf8();
+        QByteArray bytes;
+        if (text.startsWith("\\x")) {
+            bytes = QByteArray::fromHex(text.mid(2));
+            if (bytes.toHex() != text.mid(2).toLower())
+                return unsupported(location, QStringLiteral("this bytea literal is not valid "
+                                                            "hex"));
+        } else {
+            for (qsizetype i = 0; i < text.size(); ++i) {
+                if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '\\') {
+                    bytes += '\\';
+                    ++i;
+                } else if (text[i] == '\\' && i + 3 < text.size()) {
+                    bytes += char(text.mid(i + 1, 3).toInt(nullptr, 8));
+                    i += 3;
+                } else {
+                    bytes += text[i];
+                }
+            }
+        }
+        return {QStringLiteral("X'") + QString::fromLatin1(bytes.toHex().toUpper()) +
+                    QLatin1Char('\''),
+                PPrimary};
     }
     // A constant keeps its text (SQLite's column affinity converts on storing); a number
     // written as a string for a numeric type is written as the number.

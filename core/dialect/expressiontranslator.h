@@ -55,6 +55,8 @@ private:
     Text intervalArithmetic(const PgNode& body, bool minus);
     QString orderBy(const PgNode& sortClause);
 
+    long long integerConstant(const PgNode& aConst) const;
+
     TranslationContext& m_ctx;
     TypeMapper m_types;
     QString m_valueName;
