@@ -51,7 +51,8 @@ PgNode* PgTree::allocate(int count)
     if (count == 0)
         return nullptr;
     if (m_blockUsed + count > m_blockSize) {
-        m_blockSize = std::max(4096, count);
+        m_blockSize = std::max(m_nextBlockSize, count);
+        m_nextBlockSize = 4096;
         m_blocks.push_back(std::make_unique<PgNode[]>(std::size_t(m_blockSize)));
         m_blockUsed = 0;
     }
@@ -243,6 +244,12 @@ struct PgTree::Parser
 bool PgTree::parse(const char* json, std::size_t length)
 {
     m_json.assign(json, length);
+    // Every value but the root follows a ':', a ',' or a '[': their count (strings may add some)
+    // bounds the nodes, so one block of that size holds the whole tree.
+    std::size_t bound = 1;
+    for (const char c : m_json)
+        bound += c == ':' || c == ',' || c == '[';
+    m_nextBlockSize = int(std::min<std::size_t>(bound, 1 << 20));
     Parser parser{*this, m_json.data(), m_json.data() + m_json.size(), {}, true};
     parser.stack.reserve(256);
     m_root = PgNode();

@@ -83,6 +83,7 @@ private:
     std::vector<std::unique_ptr<PgNode[]>> m_blocks;
     int m_blockUsed = 0;
     int m_blockSize = 0;
+    int m_nextBlockSize = 4096;
     PgNode m_root;
 };
 

@@ -68,8 +68,10 @@ public:
                     continue;
                 word.resize(m_p - begin);
                 QChar* out = word.data();
-                for (const QChar* c = begin; c < m_p; ++c)
-                    *out++ = c->toLower();
+                for (const QChar* c = begin; c < m_p; ++c) {
+                    const char16_t u = c->unicode();
+                    *out++ = u < 0x80 ? QChar(u >= u'A' && u <= u'Z' ? u + 32 : u) : c->toLower();
+                }
                 if (quoted)
                     *quoted = false;
                 return true;
@@ -178,6 +180,7 @@ void ShadowDatabase::log(const QString& statement)
         if (!isKeyword(kind, "table") && !isKeyword(kind, "index") && !isKeyword(kind, "view") &&
             !isKeyword(kind, "trigger"))
             return;
+        e.ofTable = isKeyword(kind, "table");
         bool quoted = false;
         s.next(word, &quoted);
         if (!quoted && isKeyword(word, "if")) { // IF NOT EXISTS
@@ -203,6 +206,7 @@ void ShadowDatabase::log(const QString& statement)
         if (!isKeyword(word, "table") && !isKeyword(word, "index") && !isKeyword(word, "view") &&
             !isKeyword(word, "trigger"))
             return;
+        const bool table = isKeyword(word, "table");
         bool quoted = false;
         s.next(word, &quoted);
         if (!quoted && isKeyword(word, "if")) { // IF EXISTS
@@ -212,12 +216,16 @@ void ShadowDatabase::log(const QString& statement)
         e.subject = word;
         if (s.skipSymbol(u'.'))
             s.next(e.subject);
+        if (table && !e.subject.isEmpty() && forget(e.subject))
+            return;
     } else if (isKeyword(verb, "alter")) {
         s.next(word);
         if (!isKeyword(word, "table"))
             return;
+        e.ofTable = true;
         e.subject = readName(s);
-        if (s.next(word) && isKeyword(word, "rename") && s.next(word) && isKeyword(word, "to"))
+        e.renames = s.next(word) && isKeyword(word, "rename");
+        if (e.renames && s.next(word) && isKeyword(word, "to"))
             e.other = readName(s);
     } else {
         return; // DML, PRAGMA, transaction control: no schema change
@@ -234,6 +242,20 @@ void ShadowDatabase::log(const QString& statement)
         if (name.contains(QLatin1String("strata")) && !m_reserved.contains(name))
             m_reserved.append(name);
     m_log.append(std::move(e));
+}
+
+bool ShadowDatabase::forget(const QString& table)
+{
+    QList<int>& entries = m_bySubject[table];
+    for (const int i : std::as_const(entries))
+        if (m_log[i].renames || !m_log[i].ofTable)
+            return false;
+    // The table and, with it, its indexes and triggers are gone: replaying their history would
+    // build them only to drop them. (An index of the table stays logged: replayed, it fails.)
+    for (const int i : std::as_const(entries))
+        m_log[i].dead = true;
+    entries.clear();
+    return true;
 }
 
 void ShadowDatabase::indexWords()
@@ -272,7 +294,7 @@ void ShadowDatabase::gather(const QString& name, QSet<QString>& names)
             }
         }
         for (const int i : m_byWord.value(qHash(n)))
-            if (!names.contains(m_log[i].subject))
+            if (!m_log[i].dead && !names.contains(m_log[i].subject))
                 pending << m_log[i].subject;
     }
 }
@@ -305,7 +327,7 @@ Result<Schema> ShadowDatabase::schemaFor(const QString& name)
                 } catch (const SQLite::Exception&) {
                 }
             }
-            SqliteSchemaReader reader(*m_db);
+            SqliteSchemaReader reader(*m_db); // before ROLLBACK
             m_cached = reader.read();
         } catch (const SQLite::Exception&) {
             m_db->exec("ROLLBACK");

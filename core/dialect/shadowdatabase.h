@@ -50,10 +50,16 @@ private:
         QString subject;   // the object created, dropped or altered (lower case)
         QString other;     // a rename's new name, an index's or trigger's table (lower case)
         bool hasDependencies = false; // a view, trigger or CREATE TABLE … AS: needs what it names
+        bool ofTable = false;         // CREATE / ALTER / DROP TABLE
+        bool renames = false;         // ALTER TABLE … RENAME: rewrites other objects' SQL
+        bool dead = false;            // without effect on what the history built (see forget())
     };
     void log(const QString& statement);
     void indexWords();
     void gather(const QString& name, QSet<QString>& names);
+    // After DROP TABLE `table`: its history no longer matters, unless a rename in it rewrote
+    // other objects. Returns whether it was forgotten (and the DROP need not be logged).
+    bool forget(const QString& table);
 
     QList<Entry> m_log;
     QHash<QString, QList<int>> m_bySubject; // object → the entries about it
