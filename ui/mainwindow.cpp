@@ -15,6 +15,8 @@
 #include "projectlocator.h"
 #include "recentprojects.h"
 #include "statestyle.h"
+#include "statusreader.h"
+#include "timelinemodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -60,7 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_apply(new ApplyController(
           [this](const ConfirmRequest& request) { return ConfirmApplyDialog::ask(this, request); },
           this)),
-      m_projectFileLabel(new QLabel(this)), m_progressLabel(new QLabel(this)),
+      m_statusReader(new StatusReader(this)), m_projectFileLabel(new QLabel(this)), m_progressLabel(new QLabel(this)),
       m_progressBar(new QProgressBar(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -116,6 +118,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_apply, &ApplyController::started, this, &MainWindow::onApplyStarted);
     connect(m_apply, &ApplyController::progress, this, &MainWindow::onApplyProgress);
     connect(m_apply, &ApplyController::finished, this, &MainWindow::onApplyFinished);
+    connect(m_statusReader, &StatusReader::statusRead, this,
+            [this](const Target& target,
+                   std::shared_ptr<const Result<DatabaseStatus>> status) {
+                onServerStatus(target, *status);
+            });
 
     updateRecentMenu();
     m_panel->showWelcome();
@@ -156,6 +163,7 @@ void MainWindow::setProject(const Project& project, const Target& preferred)
 {
     m_projectModel->setProject(project);
     m_workspace->setProject(project);
+    readServerStatuses();
     m_dock->showWholeTree();
     setWindowTitle(project.name + QStringLiteral(" — Strata"));
     m_projectFileLabel->setText(QDir::toNativeSeparators(project.sourceFile));
@@ -299,6 +307,23 @@ void MainWindow::installDiagramActions()
     addActions({undo, redo, m_workspace->exportAction()});
 }
 
+void MainWindow::readServerStatuses()
+{
+    m_statusReader->read(m_projectModel->project(), m_projectModel->targetsToRead());
+}
+
+void MainWindow::onServerStatus(const Target& target, const Result<DatabaseStatus>& status)
+{
+    m_projectModel->setStatus(target, status);
+    if (status)
+        m_workspace->timelineModel()->setLaneStatus(status.value());
+    else
+        m_workspace->timelineModel()->setLaneProblem(target.binding, target.environment,
+                                                     status.error().message);
+    if (target == currentTarget())
+        showCurrent(); // the panel's counts, and the diagram at the point last applied there
+}
+
 void MainWindow::updateActions()
 {
     const bool running = m_apply->isRunning();
@@ -359,6 +384,7 @@ void MainWindow::onApplyFinished(const ApplyOutcome& outcome)
     m_progressBar->hide();
     m_projectModel->refreshStatuses();
     m_workspace->recordOutcome(outcome);
+    readServerStatuses();
     showCurrent();
     if (m_closeWhenApplyEnds) {
         close();

@@ -23,6 +23,7 @@ class MigrationTableModel;
 class MigrationsPanel;
 class ProjectDock;
 class SchemaWorkspace;
+class StatusReader;
 
 class MainWindow final : public QMainWindow
 {
@@ -56,6 +57,8 @@ public:
     ApplyController* applyController() const { return m_apply; }
     MainActions* actions() const { return m_actions; }
     SchemaWorkspace* workspace() const { return m_workspace; }
+    // Reads the statuses of server environments (PostgreSQL) off the GUI thread.
+    StatusReader* statusReader() const { return m_statusReader; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -76,6 +79,8 @@ private:
     void showAbout();
     void saveLayout();
     void installDiagramActions();
+    void readServerStatuses();
+    void onServerStatus(const Target& target, const Result<DatabaseStatus>& status);
 
     ProjectTreeModel* m_projectModel;
     MigrationTableModel* m_migrationModel;
@@ -85,6 +90,7 @@ private:
     SchemaWorkspace* m_workspace;
     MainActions* m_actions;
     ApplyController* m_apply;
+    StatusReader* m_statusReader;
     QLabel* m_projectFileLabel;
     QLabel* m_progressLabel;
     QProgressBar* m_progressBar;

@@ -257,8 +257,14 @@ void MigrationsPanel::showTarget(const Database& db, const Environment& env,
                               : plural(drift, QStringLiteral("drifted migration")));
         QString text = counts.join(QStringLiteral(" · "));
         if (!status->databaseExists)
-            text += QStringLiteral(" — the database file does not exist yet; applying creates it");
+            text += env.kind == Environment::Kind::Postgres
+                        ? QStringLiteral(" — the database does not exist yet")
+                        : QStringLiteral(" — the database file does not exist yet; applying "
+                                         "creates it");
         m_counts->setText(text);
+        m_counts->show();
+    } else if (!problem && env.kind == Environment::Kind::Postgres) {
+        m_counts->setText(QStringLiteral("Reading the status from the server…"));
         m_counts->show();
     } else {
         m_counts->hide();
@@ -269,7 +275,7 @@ void MigrationsPanel::showTarget(const Database& db, const Environment& env,
     QColor background(0xff, 0xf4, 0xd6);
     if (problem) {
         notes << problem->message;
-        const bool remote = env.kind != Environment::Kind::SqliteFile;
+        const bool remote = env.kind == Environment::Kind::D1Remote;
         icon = remote ? QStringLiteral("remote") : QStringLiteral("error");
         background = remote ? QColor(0xec, 0xef, 0xf1) : QColor(0xfd, 0xe0, 0xe0);
     } else if (status) {

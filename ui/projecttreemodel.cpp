@@ -107,11 +107,48 @@ void ProjectTreeModel::readStatus(const QString& binding, EnvironmentNode& node)
     node.workable = !node.problem.has_value();
     if (!node.workable)
         return;
+    // A server may be slow or gone: its status is read on a worker (targetsToRead()).
+    node.reading = node.environment.kind == Environment::Kind::Postgres;
+    if (node.reading)
+        return;
     auto status = migrator.status();
     if (status)
         node.status = std::move(status).value();
     else
         node.problem = status.error();
+}
+
+QList<Target> ProjectTreeModel::targetsToRead() const
+{
+    QList<Target> targets;
+    for (const DatabaseNode& db : m_databases)
+        for (const EnvironmentNode& env : db.environments)
+            if (env.reading)
+                targets << Target{db.binding, env.environment.name};
+    return targets;
+}
+
+bool ProjectTreeModel::isReading(const Target& target) const
+{
+    const EnvironmentNode* node = environmentNode(target);
+    return node && node->reading;
+}
+
+void ProjectTreeModel::setStatus(const Target& target, const Result<DatabaseStatus>& status)
+{
+    const QModelIndex first = indexOf(target, NameColumn);
+    if (!first.isValid())
+        return;
+    EnvironmentNode& node = m_databases[qsizetype(first.internalId() - FirstEnvironmentId)]
+                                .environments[first.row()];
+    node.reading = false;
+    node.status.reset();
+    node.problem.reset();
+    if (status)
+        node.status = status.value();
+    else
+        node.problem = status.error();
+    emit dataChanged(first, indexOf(target, ColumnCount - 1));
 }
 
 QModelIndex ProjectTreeModel::indexOf(const Target& target, int column) const
@@ -312,6 +349,8 @@ QVariant ProjectTreeModel::environmentData(const QString& binding, const Environ
             env.displayLocation().toHtmlEscaped()};
         if (env.isProtected)
             lines << QStringLiteral("Protected: applying asks you to type its name.");
+        if (node.reading)
+            lines << QStringLiteral("Reading its status from the server…");
         if (node.problem)
             lines << node.problem->message.toHtmlEscaped();
         if (st)
@@ -339,7 +378,7 @@ QVariant ProjectTreeModel::environmentData(const QString& binding, const Environ
         if (role == Qt::DisplayRole)
             return QString(env.name + kindSuffix(env.kind));
         if (role == Qt::DecorationRole) {
-            if (env.kind != Environment::Kind::SqliteFile)
+            if (env.kind == Environment::Kind::D1Remote)
                 return m_remoteIcon;
             if (node.problem)
                 return m_errorIcon;
@@ -350,6 +389,8 @@ QVariant ProjectTreeModel::environmentData(const QString& binding, const Environ
     if (role == Qt::DisplayRole) {
         if (!node.workable)
             return QStringLiteral("–");
+        if (node.reading)
+            return QStringLiteral("…");
         if (!st)
             return QStringLiteral("?");
         switch (column) {

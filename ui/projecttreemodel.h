@@ -54,6 +54,11 @@ public:
 
     // Re-reads the statuses in place: rows, selection and expansion stay.
     void refreshStatuses();
+    // Environments on a server (PostgreSQL) are not read by setProject() / refreshStatuses():
+    // they wait, shown as being read, for a StatusReader to bring their status to setStatus().
+    QList<Target> targetsToRead() const;
+    void setStatus(const Target& target, const Result<DatabaseStatus>& status);
+    bool isReading(const Target& target) const;
 
     QModelIndex indexOf(const Target& target, int column = NameColumn) const;
     Target targetAt(const QModelIndex& index) const; // invalid for project and database rows
@@ -79,7 +84,8 @@ private:
         Environment environment;
         std::optional<DatabaseStatus> status;
         std::optional<Error> problem;
-        bool workable = false; // false for remote D1 and PostgreSQL: nothing to apply from here
+        bool workable = false; // false for remote D1: nothing to apply from here
+        bool reading = false;  // a server's status is being read off the GUI thread
     };
     struct DatabaseNode
     {

@@ -90,8 +90,12 @@ SchemaWorkspace::SchemaWorkspace(QMainWindow* window)
 
 SchemaWorkspace::~SchemaWorkspace()
 {
-    if (m_worker)
-        m_worker->wait(); // the derivation only reads files and its own in-memory database
+    // The workers only read files, their own scratch database and live schemas; each ends by
+    // itself (a server that does not answer within its connect timeout is an error).
+    for (QThread* t : std::as_const(m_threads)) {
+        t->wait();
+        delete t;
+    }
 }
 
 void SchemaWorkspace::setProject(const Project& project)
@@ -100,6 +104,10 @@ void SchemaWorkspace::setProject(const Project& project)
     m_history.reset();
     m_historyBinding.clear();
     m_target = {};
+    ++m_generation; // a derivation still running read the files as they were
+    ++m_liveGeneration;
+    m_worker = nullptr;
+    m_derivingBinding.clear();
     m_timelineModel->setProject(project);
     m_slider->clear(tr("Select a database"));
     m_scene->setSchema(Schema{});
@@ -113,6 +121,9 @@ void SchemaWorkspace::clearProject()
     m_historyBinding.clear();
     m_target = {};
     ++m_generation;
+    ++m_liveGeneration;
+    m_worker = nullptr;
+    m_derivingBinding.clear();
     m_timelineModel->clear();
     m_slider->clear(tr("No project"));
     m_scene->setSchema(Schema{});
@@ -128,6 +139,10 @@ void SchemaWorkspace::setTarget(const Target& target, qint64 lastApplied)
     m_timelineModel->setEnvironment(target.environment);
     if (!target.isValid())
         return;
+    if (!sameDatabase && m_worker && target.binding == m_derivingBinding)
+        return; // its history is on the way; onDerived() goes to the point of m_lastApplied
+    if (!m_history && !m_worker && target.binding == m_historyBinding)
+        return; // its history could not be derived just now; the slider says why
     if (sameDatabase) {
         const int point = m_wantedVersion ? m_history->indexAt(*m_wantedVersion)
                                           : m_history->indexAt(lastApplied);
@@ -165,14 +180,19 @@ void SchemaWorkspace::derive()
         *result = fileSchemaHistory(project, database);
     });
     connect(worker, &QThread::finished, this, [this, worker, result, generation] {
+        m_threads.removeOne(worker);
         worker->deleteLater();
-        if (m_worker == worker)
+        if (m_worker == worker) {
             m_worker = nullptr;
+            m_derivingBinding.clear();
+        }
         onDerived(result, generation);
     });
-    if (m_worker)
-        m_worker->wait(); // one derivation at a time; the older one's result is dropped
+    // An older derivation still running is not waited for (replaying on a server can take a
+    // while): it finishes on its own and its result is dropped by the generation.
     m_worker = worker;
+    m_derivingBinding = db->binding;
+    m_threads << worker;
     worker->start();
 }
 
@@ -185,7 +205,7 @@ void SchemaWorkspace::onDerived(std::shared_ptr<Result<SchemaHistory>> result, q
         return;
     if (!result->ok()) {
         m_history.reset();
-        m_historyBinding.clear();
+        m_historyBinding = db->binding; // with no history: the failure stays until reload()
         m_slider->clear(tr("Cannot read the migrations: %1").arg(result->error().toString()));
         m_scene->setSchema(Schema{});
         emit historyReady();
@@ -214,16 +234,13 @@ void SchemaWorkspace::showPoint()
         // What the environment should be (the files at its last applied migration) against
         // what it is.
         const Environment* env = db->environment(m_target.environment);
-        auto live = env ? liveSchema(*db, *env) : Result<Schema>(Error{tr("no such environment"), {}, 0, 0, {}});
-        if (live) {
-            const Schema& expected = m_history->at(m_lastApplied).schema;
-            const SchemaDiff diff = diffSchemas(expected, live.value());
-            m_scene->setSchema(live.value(), &diff, &expected);
-        } else {
-            m_scene->setSchema(Schema{});
-            m_slider->setBusy(live.error().toString());
-        }
+        if (env && env->kind == Environment::Kind::Postgres)
+            readLiveSchema(*db, *env);
+        else
+            showDrift(env ? liveSchema(*db, *env)
+                          : Result<Schema>(Error{tr("no such environment"), {}, 0, 0, {}}));
     } else {
+        ++m_liveGeneration; // a live read still on its way is for a view no longer wanted
         const int from = m_slider->compare() == HistorySlider::Compare::FromPoint
                              ? m_slider->fromPoint()
                              : std::max(0, i - 1);
@@ -232,6 +249,38 @@ void SchemaWorkspace::showPoint()
         m_scene->setSchema(point.schema, i == 0 ? nullptr : &diff, &previous);
     }
     m_timelineView->setCurrentVersion(m_target.binding, point.version);
+}
+
+void SchemaWorkspace::showDrift(const Result<Schema>& live)
+{
+    if (live) {
+        const Schema& expected = m_history->at(m_lastApplied).schema;
+        const SchemaDiff diff = diffSchemas(expected, live.value());
+        m_scene->setSchema(live.value(), &diff, &expected);
+    } else {
+        m_scene->setSchema(Schema{});
+        m_slider->setBusy(live.error().toString());
+    }
+}
+
+void SchemaWorkspace::readLiveSchema(const Database& db, const Environment& env)
+{
+    const quint64 generation = ++m_liveGeneration;
+    auto result = std::make_shared<Result<Schema>>(Error{});
+    QThread* worker = QThread::create([database = db, environment = env, result] {
+        *result = liveSchema(database, environment);
+    });
+    connect(worker, &QThread::finished, this, [this, worker, result, generation] {
+        m_threads.removeOne(worker);
+        worker->deleteLater();
+        if (generation != m_liveGeneration || !m_history ||
+            m_slider->compare() != HistorySlider::Compare::LiveDrift)
+            return;
+        showDrift(*result);
+        emit liveSchemaShown();
+    });
+    m_threads << worker;
+    worker->start();
 }
 
 void SchemaWorkspace::showVersion(qint64 version)

@@ -69,11 +69,16 @@ signals:
     // select that target; the slider then goes to `version`.
     void targetRequested(const strata::Target& target);
     void historyReady(); // a derivation finished and its point is on show
+    void liveSchemaShown(); // drift against a server's database is on show (read off-thread)
 
 private:
     void derive();
     void onDerived(std::shared_ptr<Result<SchemaHistory>> result, quint64 generation);
     void showPoint();
+    // Drift against a server's database: its schema is read on a worker, then shown by
+    // showDrift() if the window still wants it.
+    void readLiveSchema(const Database& db, const Environment& env);
+    void showDrift(const Result<Schema>& live);
     void onMarkSelected(const QString& binding, const QString& environment, qint64 version);
 
     Project m_project;
@@ -82,8 +87,11 @@ private:
     std::optional<qint64> m_wantedVersion; // where to go once the history is there
     std::unique_ptr<SchemaHistory> m_history;
     QString m_historyBinding; // the database m_history belongs to
-    QThread* m_worker = nullptr;
-    quint64 m_generation = 0;   // drops results of derivations that were overtaken
+    QThread* m_worker = nullptr;  // the derivation whose result is wanted
+    QString m_derivingBinding;    // the database m_worker derives
+    QList<QThread*> m_threads;    // every worker still running (overtaken ones finish unwaited)
+    quint64 m_generation = 0;     // drops results of derivations that were overtaken
+    quint64 m_liveGeneration = 0; // drops live schemas read for a point no longer on show
 
     QWidget* m_area;
     HistorySlider* m_slider;

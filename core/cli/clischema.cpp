@@ -39,6 +39,9 @@ void printTable(QTextStream& out, const Table& t)
     for (const Index& ix : t.indexes)
         out << "  " << (ix.unique ? "unique index " : "index ") << ix.name << " ("
             << ix.columns.join(QStringLiteral(", ")) << ")" << (ix.partial ? " partial" : "")
+            << (ix.method.isEmpty() || ix.method == QLatin1String("btree")
+                    ? QString()
+                    : QStringLiteral(" using ") + ix.method)
             << "\n";
     for (const QString& check : t.checks)
         out << "  check (" << check << ")\n";
@@ -93,6 +96,13 @@ int CliCommands::schema()
         m_out << "view " << v.name << " (" << v.columns.join(QStringLiteral(", ")) << ")\n";
     for (const Trigger& g : schema.triggers)
         m_out << "trigger " << g.name << " on " << g.table << "\n";
+    for (const EnumType& e : schema.enums)
+        m_out << "enum " << e.name << " (" << e.labels.join(QStringLiteral(", ")) << ")\n";
+    for (const Sequence& q : schema.sequences)
+        m_out << "sequence " << q.name << " " << q.dataType << " start " << q.start
+              << " increment " << q.increment
+              << (q.ownedBy.isEmpty() ? QString() : QStringLiteral(" owned by ") + q.ownedBy)
+              << "\n";
     return ExitOk;
 }
 

@@ -158,6 +158,8 @@ void Reader::readSequences()
     for (const auto& row : r) {
         if (!row[5].is_null() && row[5].c_str()[0] == 'i')
             continue;
+        if (!row[6].is_null() && isBookkeepingTable(text(row[8])))
+            continue; // a migration tool's own counter
         Sequence q;
         q.name = pgQualifiedName(text(row[0]), text(row[1]));
         q.dataType = text(row[2]);

@@ -367,7 +367,7 @@ void TestPgSchema::leavesBookkeepingAndExtensionsOut()
     QVERIFY(db.exec(QStringLiteral(
         "CREATE TABLE strata_migrations (version bigint PRIMARY KEY);"
         "CREATE TABLE schema_migrations (version text PRIMARY KEY);"
-        "CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY);"
+        "CREATE TABLE flyway_schema_history (installed_rank serial PRIMARY KEY);"
         "CREATE TABLE app (id int PRIMARY KEY);"
         "CREATE TEMP TABLE scratch (id int);"
         "CREATE EXTENSION IF NOT EXISTS citext;"
@@ -381,6 +381,7 @@ void TestPgSchema::leavesBookkeepingAndExtensionsOut()
              QStringLiteral("citext"));
     QVERIFY(s.enums.isEmpty());
     QVERIFY(s.views.isEmpty());
+    QVERIFY(s.sequences.isEmpty()); // the bookkeeping table's serial counter went with it
 }
 
 void TestPgSchema::identicalDatabasesReadTheSame()

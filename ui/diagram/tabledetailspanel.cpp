@@ -44,6 +44,12 @@ QString columnsHtml(const Table& t, const TableDiff* diff)
         if (fkColumns.contains(c.name, Qt::CaseInsensitive))
             key << QStringLiteral("FK");
         QString type = c.declaredType.isEmpty() ? c.affinity.toLower() : c.declaredType;
+        if (c.serial)
+            type = displayType(c);
+        if (c.identity == Column::Identity::Always)
+            type += QStringLiteral(" (identity, always)");
+        else if (c.identity == Column::Identity::ByDefault)
+            type += QStringLiteral(" (identity, by default)");
         if (c.generated != Column::Generated::No)
             type += c.generated == Column::Generated::Stored ? QStringLiteral(" (stored)")
                                                              : QStringLiteral(" (virtual)");
@@ -136,10 +142,13 @@ void TableDetailsPanel::showTable(const Table& t, DiffState state, const TableDi
         html += section(tr("Indexes"));
         html += QStringLiteral("<ul>");
         for (const Index& ix : t.indexes)
-            html += QStringLiteral("<li><b>%1</b> — %2 (%3)%4</li>")
+            html += QStringLiteral("<li><b>%1</b> — %2 (%3)%4%5</li>")
                         .arg(esc(ix.name), indexKind(ix),
                              esc(ix.columns.join(QStringLiteral(", "))),
-                             ix.partial ? tr(", partial") : QString());
+                             ix.partial ? tr(", partial") : QString(),
+                             ix.method.isEmpty() || ix.method == QLatin1String("btree")
+                                 ? QString()
+                                 : QStringLiteral(" using ") + esc(ix.method));
         html += QStringLiteral("</ul>");
     }
     if (!t.checks.isEmpty()) {

@@ -115,7 +115,7 @@ void TableItem::buildRows(const TableDiff* diff, const Table* before)
     for (const Column& c : m_table.columns) {
         Row row;
         row.name = c.name;
-        row.type = c.declaredType.isEmpty() ? c.affinity.toLower() : c.declaredType;
+        row.type = displayType(c);
         if (c.primaryKeyPosition > 0)
             row.badges << QStringLiteral("PK");
         for (const ForeignKey& fk : m_table.foreignKeys)
@@ -141,7 +141,7 @@ void TableItem::buildRows(const TableDiff* diff, const Table* before)
         Row row;
         row.name = name;
         if (const Column* c = before ? before->column(name) : nullptr)
-            row.type = c->declaredType.isEmpty() ? c->affinity.toLower() : c->declaredType;
+            row.type = displayType(*c);
         row.state = DiffState::Removed;
         m_rows << row;
     }

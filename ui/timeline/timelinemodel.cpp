@@ -153,7 +153,8 @@ void TimelineModel::readLane(Lane& lane) const
         return;
     }
     if (env->kind == Environment::Kind::Postgres) {
-        lane.note = QStringLiteral("PostgreSQL: not read by this build.");
+        // Read off the GUI thread (StatusReader); setLaneStatus() / setLaneProblem() follow.
+        lane.note = QStringLiteral("Reading the history from the server…");
         return;
     }
     const Migrator migrator(*m_project, lane.binding, lane.environment);
@@ -173,6 +174,10 @@ void TimelineModel::reload()
     if (!m_project)
         return;
     for (int l = 0; l < m_lanes.size(); ++l) {
+        const Database* db = m_project->database(m_lanes.at(l).binding);
+        const Environment* env = db ? db->environment(m_lanes.at(l).environment) : nullptr;
+        if (env && env->kind == Environment::Kind::Postgres)
+            continue; // a server's lane keeps its marks until its StatusReader brings new ones
         Lane fresh = m_lanes.at(l);
         readLane(fresh);
         updateLane(l, fresh.entries, fresh.note, fresh.history);
@@ -190,6 +195,15 @@ void TimelineModel::setLaneStatus(const DatabaseStatus& status)
         history += QStringLiteral(" — the database file does not exist yet");
     updateLane(lane.row(), status.entries, QString(), history);
     dropSettledFailures();
+}
+
+void TimelineModel::setLaneProblem(const QString& binding, const QString& environment,
+                                   const QString& message)
+{
+    const QModelIndex lane = laneIndex(binding, environment);
+    if (!lane.isValid())
+        return;
+    updateLane(lane.row(), {}, QStringLiteral("Not readable: ") + message, QString());
 }
 
 // Brings lane `laneRow` to `entries` with row removals and insertions keyed by (version, file

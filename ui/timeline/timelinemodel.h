@@ -93,6 +93,9 @@ public:
     // Takes a status someone has already read (e.g. the project tree's snapshot) for the lane of
     // status.binding / status.environment, if it is shown; same signalling as reload().
     void setLaneStatus(const DatabaseStatus& status);
+    // A lane whose status could not be read (a PostgreSQL server that did not answer): no marks,
+    // the reason as its note.
+    void setLaneProblem(const QString& binding, const QString& environment, const QString& message);
 
     // The last apply of `fileName` in binding/environment failed with `error`. Kept until that
     // migration is applied or the failure is cleared; shown on its mark as Failed.
