@@ -87,6 +87,7 @@ void HistorySlider::clear(const QString& message)
     m_compare->setEnabled(false);
     m_from->clear();
     m_label->setText(message);
+    m_label->setToolTip(message); // a long reason is cut at the label's width; whole here
     m_note->clear();
 }
 
@@ -94,6 +95,7 @@ void HistorySlider::setBusy(const QString& message)
 {
     m_slider->setEnabled(false);
     m_label->setText(message);
+    m_label->setToolTip(message);
 }
 
 int HistorySlider::point() const
@@ -122,6 +124,7 @@ void HistorySlider::updateLabel()
         return;
     const int i = m_slider->value();
     const SchemaPoint& p = m_history->points[i];
+    m_label->setToolTip(QString());
     m_label->setText(p.fileName.isEmpty()
                          ? tr("%1 / %2 · before any migration")
                                .arg(i)

@@ -206,8 +206,15 @@ void SchemaWorkspace::onDerived(std::shared_ptr<Result<SchemaHistory>> result, q
     if (!result->ok()) {
         m_history.reset();
         m_historyBinding = db->binding; // with no history: the failure stays until reload()
-        m_slider->clear(tr("Cannot read the migrations: %1").arg(result->error().toString()));
+        const Environment* env = db->environment(m_target.environment);
+        const bool live = env && env->kind != Environment::Kind::D1Remote;
+        m_slider->clear(tr("Cannot read the migrations: %1%2")
+                            .arg(result->error().toString(),
+                                 live ? tr(" — the diagram shows %1 as it is now").arg(env->name)
+                                      : QString()));
         m_scene->setSchema(Schema{});
+        if (live)
+            showLiveWithoutHistory(*db, *env);
         emit historyReady();
         return;
     }
@@ -279,6 +286,29 @@ void SchemaWorkspace::readLiveSchema(const Database& db, const Environment& env)
         showDrift(*result);
         emit liveSchemaShown();
     });
+    m_threads << worker;
+    worker->start();
+}
+
+void SchemaWorkspace::showLiveWithoutHistory(const Database& db, const Environment& env)
+{
+    const quint64 generation = ++m_liveGeneration;
+    auto result = std::make_shared<Result<Schema>>(Error{});
+    QThread* worker = QThread::create([database = db, environment = env, result] {
+        *result = liveSchema(database, environment);
+    });
+    connect(worker, &QThread::finished, this,
+            [this, worker, result, generation, binding = db.binding] {
+                m_threads.removeOne(worker);
+                worker->deleteLater();
+                if (generation != m_liveGeneration || m_history || m_target.binding != binding ||
+                    !result->ok())
+                    return;
+                m_scene->setDatabase(m_project.sourceFile, binding,
+                                     bindingColor(m_project, binding));
+                m_scene->setSchema(result->value());
+                emit liveSchemaShown();
+            });
     m_threads << worker;
     worker->start();
 }

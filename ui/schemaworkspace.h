@@ -69,7 +69,7 @@ signals:
     // select that target; the slider then goes to `version`.
     void targetRequested(const strata::Target& target);
     void historyReady(); // a derivation finished and its point is on show
-    void liveSchemaShown(); // drift against a server's database is on show (read off-thread)
+    void liveSchemaShown(); // a server's database is on show (drift, or no history; off-thread)
 
 private:
     void derive();
@@ -78,6 +78,9 @@ private:
     // Drift against a server's database: its schema is read on a worker, then shown by
     // showDrift() if the window still wants it.
     void readLiveSchema(const Database& db, const Environment& env);
+    // Without a file history (e.g. a role that may not create the scratch database the
+    // PostgreSQL history is replayed in), the diagram still shows the database as it is now.
+    void showLiveWithoutHistory(const Database& db, const Environment& env);
     void showDrift(const Result<Schema>& live);
     void onMarkSelected(const QString& binding, const QString& environment, qint64 version);
 

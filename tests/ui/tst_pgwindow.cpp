@@ -20,6 +20,7 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -39,6 +40,7 @@ private slots:
     void sliderWalksTheHistory();
     void driftAgainstTheLiveDatabase();
     void unreachableServerIsAnErrorNotAFreeze();
+    void withoutCreateDatabaseTheLiveDiagramShows();
 
 private:
     // Writes the project (env `local` = `url`, `extra` lines in its table) with the migrations.
@@ -304,6 +306,34 @@ void TestPgWindow::unreachableServerIsAnErrorNotAFreeze()
     QVERIFY(m_window->workspace()->scene()->tableItems().isEmpty());
     const QModelIndex lane = m_window->workspace()->timelineModel()->index(0, 0);
     QVERIFY(lane.data(TimelineModel::LaneNoteRole).toString().startsWith(QLatin1String("Not readable")));
+}
+
+void TestPgWindow::withoutCreateDatabaseTheLiveDiagramShows()
+{
+    // An application role that may not CREATE DATABASE: the file history (replayed in a scratch
+    // database) cannot be derived, yet the diagram shows the live tables.
+    PgScratchDatabase db(QStringLiteral("nocreatedb"));
+    QVERIFY2(db.isValid(), qPrintable(db.error()));
+    QVERIFY(db.exec(QStringLiteral("CREATE TABLE teams (id serial PRIMARY KEY, name text); "
+                                   "CREATE TABLE people (id int PRIMARY KEY, "
+                                   "team_id int REFERENCES teams (id))")));
+    QString password;
+    const QString role = db.createPasswordRole(QStringLiteral("nocreate"), &password);
+    QVERIFY(!role.isEmpty());
+    qputenv("STRATA_TEST_NOCREATE_PW", password.toUtf8());
+    QString url = db.url();
+    url.replace(QRegularExpression(QStringLiteral("//[^@]+@")),
+                QStringLiteral("//") + role + QLatin1Char('@'));
+    const QString path =
+        writeProject(url, QStringLiteral("password_env = \"STRATA_TEST_NOCREATE_PW\""));
+    QSignalSpy live(m_window->workspace(), &SchemaWorkspace::liveSchemaShown);
+    QVERIFY(openAndWait(path));
+    QVERIFY(!live.isEmpty() || live.wait(30000));
+    QCOMPARE(tableNames(), (QStringList{QStringLiteral("people"), QStringLiteral("teams")}));
+    const QString said = sliderText();
+    QVERIFY2(said.contains(QLatin1String("CREATEDB")), qPrintable(said));
+    QVERIFY2(said.contains(QLatin1String("as it is now")), qPrintable(said));
+    QVERIFY2(!said.contains(password), "the password must never be shown");
 }
 
 int main(int argc, char* argv[])
