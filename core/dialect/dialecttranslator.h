@@ -2,10 +2,12 @@
 
 // Translates PostgreSQL migrations to SQLite or Cloudflare D1, statement by statement, on the
 // real PostgreSQL parser (libpg_query). A translator keeps history across statements and files:
-// the enum types and domains it has seen, and the tables the translated output created (in a
-// private in-memory SQLite database, replayed lazily), so that a later ALTER TABLE that SQLite
-// lacks becomes a table rebuild from the table as it is at that point. Every change that loses
-// or alters meaning is a diagnostic with the source line and column. See docs/dialects.md.
+// the enum types and domains it has seen, and a log of the schema statements its output ran
+// (each with the object it creates, drops or alters), so that a later ALTER TABLE that SQLite
+// lacks becomes a table rebuild from the table as it is at that point: the objects that table
+// depends on are replayed from the log into a small scratch SQLite database and read back (see
+// shadowdatabase.h). Every change that loses or alters meaning is a diagnostic with the source
+// line and column. See docs/dialects.md.
 
 #include "project.h"
 #include "result.h"

@@ -44,9 +44,12 @@ QString quoteIdent(const QString& name)
             break;
         }
     }
-    if (plain) {
-        const QByteArray utf8 = name.toUtf8();
-        if (sqlite3_keyword_check(utf8.constData(), int(utf8.size())))
+    // A plain name is ASCII; no SQLite keyword is longer than 17 characters (CURRENT_TIMESTAMP).
+    if (plain && name.size() <= 17) {
+        char ascii[17];
+        for (qsizetype i = 0; i < name.size(); ++i)
+            ascii[i] = char(name[i].unicode());
+        if (sqlite3_keyword_check(ascii, int(name.size())))
             plain = false;
     }
     if (plain)
