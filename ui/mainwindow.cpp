@@ -24,15 +24,14 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
-#include <QMenu>
-#include <QMenuBar>
-#include <QUndoStack>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QStatusBar>
+#include <QUndoStack>
 
 namespace strata {
 namespace {
@@ -62,8 +61,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_apply(new ApplyController(
           [this](const ConfirmRequest& request) { return ConfirmApplyDialog::ask(this, request); },
           this)),
-      m_statusReader(new StatusReader(this)), m_projectFileLabel(new QLabel(this)), m_progressLabel(new QLabel(this)),
-      m_progressBar(new QProgressBar(this))
+      m_statusReader(new StatusReader(this)), m_projectFileLabel(new QLabel(this)),
+      m_progressLabel(new QLabel(this)), m_progressBar(new QProgressBar(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("Strata"));
@@ -119,8 +118,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_apply, &ApplyController::progress, this, &MainWindow::onApplyProgress);
     connect(m_apply, &ApplyController::finished, this, &MainWindow::onApplyFinished);
     connect(m_statusReader, &StatusReader::statusRead, this,
-            [this](const Target& target,
-                   std::shared_ptr<const Result<DatabaseStatus>> status) {
+            [this](const Target& target, std::shared_ptr<const Result<DatabaseStatus>> status) {
                 onServerStatus(target, *status);
             });
 
@@ -293,8 +291,8 @@ void MainWindow::installDiagramActions()
     redo->setShortcut(QKeySequence::Redo);
     menu->addActions({undo, redo});
     menu->addSeparator();
-    menu->addActions({view->zoomInAction(), view->zoomOutAction(), view->fitAction(),
-                      view->actualSizeAction()});
+    menu->addActions(
+        {view->zoomInAction(), view->zoomOutAction(), view->fitAction(), view->actualSizeAction()});
     menu->addSeparator();
     // Find works from anywhere in the window (the zoom keys stay with the view that has focus:
     // the timeline has its own).
@@ -471,8 +469,8 @@ void MainWindow::restoreLayout()
     const bool restored =
         restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
     // Version 2: the layout with the diagram in the centre; an older saved layout is ignored.
-    const bool stateRestored = restoreState(
-        settings->value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+    const bool stateRestored =
+        restoreState(settings->value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
     if (!restored)
         resize(1500, 920);
     if (!stateRestored) {

@@ -242,7 +242,12 @@ void SchemaWorkspace::showPoint()
         // what it is.
         const Environment* env = db->environment(m_target.environment);
         if (env && env->kind == Environment::Kind::Postgres)
-            readLiveSchema(*db, *env);
+            readLiveSchema(
+                *db, *env,
+                [this] {
+                    return m_history && m_slider->compare() == HistorySlider::Compare::LiveDrift;
+                },
+                [this](const Result<Schema>& live) { showDrift(live); });
         else
             showDrift(env ? liveSchema(*db, *env)
                           : Result<Schema>(Error{tr("no such environment"), {}, 0, 0, {}}));
@@ -270,27 +275,9 @@ void SchemaWorkspace::showDrift(const Result<Schema>& live)
     }
 }
 
-void SchemaWorkspace::readLiveSchema(const Database& db, const Environment& env)
-{
-    const quint64 generation = ++m_liveGeneration;
-    auto result = std::make_shared<Result<Schema>>(Error{});
-    QThread* worker = QThread::create([database = db, environment = env, result] {
-        *result = liveSchema(database, environment);
-    });
-    connect(worker, &QThread::finished, this, [this, worker, result, generation] {
-        m_threads.removeOne(worker);
-        worker->deleteLater();
-        if (generation != m_liveGeneration || !m_history ||
-            m_slider->compare() != HistorySlider::Compare::LiveDrift)
-            return;
-        showDrift(*result);
-        emit liveSchemaShown();
-    });
-    m_threads << worker;
-    worker->start();
-}
-
-void SchemaWorkspace::showLiveWithoutHistory(const Database& db, const Environment& env)
+void SchemaWorkspace::readLiveSchema(const Database& db, const Environment& env,
+                                     std::function<bool()> stillWanted,
+                                     std::function<void(const Result<Schema>&)> show)
 {
     const quint64 generation = ++m_liveGeneration;
     auto result = std::make_shared<Result<Schema>>(Error{});
@@ -298,19 +285,29 @@ void SchemaWorkspace::showLiveWithoutHistory(const Database& db, const Environme
         *result = liveSchema(database, environment);
     });
     connect(worker, &QThread::finished, this,
-            [this, worker, result, generation, binding = db.binding] {
+            [this, worker, result, generation, stillWanted = std::move(stillWanted),
+             show = std::move(show)] {
                 m_threads.removeOne(worker);
                 worker->deleteLater();
-                if (generation != m_liveGeneration || m_history || m_target.binding != binding ||
-                    !result->ok())
+                if (generation != m_liveGeneration || !stillWanted())
                     return;
-                m_scene->setDatabase(m_project.sourceFile, binding,
-                                     bindingColor(m_project, binding));
-                m_scene->setSchema(result->value());
+                show(*result);
                 emit liveSchemaShown();
             });
     m_threads << worker;
     worker->start();
+}
+
+void SchemaWorkspace::showLiveWithoutHistory(const Database& db, const Environment& env)
+{
+    readLiveSchema(
+        db, env, [this, binding = db.binding] { return !m_history && m_target.binding == binding; },
+        [this, binding = db.binding](const Result<Schema>& live) {
+            if (!live)
+                return; // the slider already says why there is no history
+            m_scene->setDatabase(m_project.sourceFile, binding, bindingColor(m_project, binding));
+            m_scene->setSchema(live.value());
+        });
 }
 
 void SchemaWorkspace::showVersion(qint64 version)

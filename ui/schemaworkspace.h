@@ -10,6 +10,7 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -75,9 +76,12 @@ private:
     void derive();
     void onDerived(std::shared_ptr<Result<SchemaHistory>> result, quint64 generation);
     void showPoint();
-    // Drift against a server's database: its schema is read on a worker, then shown by
-    // showDrift() if the window still wants it.
-    void readLiveSchema(const Database& db, const Environment& env);
+    // A server's schema (drift, or the diagram without a history) is read on a worker; `show`
+    // runs on the GUI thread when it arrives, if no newer read was started and `stillWanted`
+    // says the view still wants it.
+    void readLiveSchema(const Database& db, const Environment& env,
+                        std::function<bool()> stillWanted,
+                        std::function<void(const Result<Schema>&)> show);
     // Without a file history (e.g. a role that may not create the scratch database the
     // PostgreSQL history is replayed in), the diagram still shows the database as it is now.
     void showLiveWithoutHistory(const Database& db, const Environment& env);

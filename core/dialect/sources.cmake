@@ -6,6 +6,7 @@ target_sources(strata_core PRIVATE
   dialect/shadowdatabase.h dialect/shadowdatabase.cpp
   dialect/typemapper.h dialect/typemapper.cpp
   dialect/expressiontranslator.h dialect/expressiontranslator.cpp
+  dialect/selecttranslation.cpp
   dialect/tabletranslator.h dialect/tabletranslator.cpp
   dialect/objecttranslator.h dialect/objecttranslator.cpp
   dialect/dmltranslator.h dialect/dmltranslator.cpp
