@@ -14,7 +14,7 @@ const QStringList& commandNames()
                                       QStringLiteral("baseline"), QStringLiteral("schema"),
                                       QStringLiteral("diff"), QStringLiteral("erd"),
                                       QStringLiteral("backup"), QStringLiteral("backups"),
-                                      QStringLiteral("restore")};
+                                      QStringLiteral("restore"), QStringLiteral("copy")};
     return names;
 }
 
@@ -38,7 +38,9 @@ QString usageText()
         "  backups                list the backups (newest first)\n"
         "  restore ID|PATH        restore a backup (verified first; the current database is\n"
         "                         kept beside it); or restore --before V: the restore point\n"
-        "                         from just before migration V\n\n"
+        "                         from just before migration V\n"
+        "  copy                   copy a PostgreSQL database's schema and rows into a SQLite\n"
+        "                         or D1 one: --from-db X --from-env E --to-db Y --to-env F\n\n"
         "Options:\n"
         "  --project PATH         a folder with strata.toml, or a wrangler.toml/.jsonc\n"
         "                         (default: the current folder)\n"
@@ -49,6 +51,8 @@ QString usageText()
         "  --to V                 up: apply up to V; down: revert everything above V\n"
         "  --steps N              down: revert the last N migrations (default 1)\n"
         "  --dry-run              run inside a transaction that is rolled back\n"
+        "  --backup               up: take a restore point before each migration (always\n"
+        "                         done for protected environments)\n"
         "  --allow-drift          apply or revert even though the database has drifted\n"
         "  --confirm ENV          confirm work on a protected environment without a prompt\n"
         "  --lock-timeout SECS    how long to wait for another apply (default 10)\n"
@@ -67,6 +71,8 @@ QString commandWord(const QStringList& arguments)
         QStringLiteral("--env2"),    QStringLiteral("--to"),    QStringLiteral("--at"),
         QStringLiteral("--from"),    QStringLiteral("--steps"), QStringLiteral("--confirm"),
         QStringLiteral("--lock-timeout"), QStringLiteral("--before"),
+        QStringLiteral("--from-db"), QStringLiteral("--from-env"), QStringLiteral("--to-db"),
+        QStringLiteral("--to-env"),
         // erd's own (the app runs erd).
         QStringLiteral("--format"), QStringLiteral("-o"), QStringLiteral("--output"),
         QStringLiteral("--scale"),
@@ -122,10 +128,16 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     const QCommandLineOption confirm(QStringLiteral("confirm"), {}, QStringLiteral("env"));
     const QCommandLineOption lockTimeout(QStringLiteral("lock-timeout"), {},
                                          QStringLiteral("seconds"));
+    const QCommandLineOption takeBackup(QStringLiteral("backup"));
+    const QCommandLineOption fromDb(QStringLiteral("from-db"), {}, QStringLiteral("binding"));
+    const QCommandLineOption fromEnv(QStringLiteral("from-env"), {}, QStringLiteral("name"));
+    const QCommandLineOption toDb(QStringLiteral("to-db"), {}, QStringLiteral("binding"));
+    const QCommandLineOption toEnv(QStringLiteral("to-env"), {}, QStringLiteral("name"));
     const QCommandLineOption version(QStringList{QStringLiteral("version"), QStringLiteral("v")});
     const QCommandLineOption help(QStringList{QStringLiteral("help"), QStringLiteral("h")});
     parser.addOptions({project, demo, db, env, env2, json, to, at, from, steps, dryRun, allowDrift, confirm,
-                       lockTimeout, version, help, before});
+                       lockTimeout, version, help, before, takeBackup, fromDb, fromEnv, toDb,
+                       toEnv});
     if (!parser.parse(arguments)) {
         err << "strata: " << parser.errorText() << "\n" << "Try 'strata --help'.\n";
         return ExitUsage;
@@ -167,6 +179,11 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err, QTe
     req.options.dryRun = parser.isSet(dryRun);
     req.options.allowDrift = parser.isSet(allowDrift);
     req.confirm = parser.value(confirm);
+    req.backup = parser.isSet(takeBackup);
+    req.copyFromDb = parser.value(fromDb);
+    req.copyFromEnv = parser.value(fromEnv);
+    req.copyToDb = parser.value(toDb);
+    req.copyToEnv = parser.value(toEnv);
     req.interactive = terminal.stdinIsTerminal;
     req.showProgress = terminal.stderrIsTerminal;
     req.environment2 = parser.value(env2);

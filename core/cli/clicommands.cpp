@@ -150,6 +150,8 @@ int CliCommands::run()
         return backups();
     if (m_req.command == QLatin1String("restore"))
         return restore();
+    if (m_req.command == QLatin1String("copy"))
+        return copy();
     if (m_req.command != QLatin1String("new")) // erd is the app's: it needs the diagram
         return fail(ExitUsage, Error{QStringLiteral("'%1' is not a command of this program")
                                          .arg(m_req.command),
@@ -239,7 +241,10 @@ QJsonObject CliCommands::statusJson(const DatabaseStatus& st) const
                                                               : QJsonValue()},
                           {QStringLiteral("applied_by"), e.applied->appliedBy},
                           {QStringLiteral("checksum"), e.applied->checksum},
-                          {QStringLiteral("baseline"), e.applied->baseline}};
+                          {QStringLiteral("baseline"), e.applied->baseline},
+                          {QStringLiteral("restore_point"),
+                           e.applied->backupId.isEmpty() ? QJsonValue()
+                                                         : QJsonValue(e.applied->backupId)}};
             o.insert(QStringLiteral("applied"), a);
         }
         migrations.append(o);
@@ -266,9 +271,15 @@ QJsonObject CliCommands::statusJson(const DatabaseStatus& st) const
 
 int CliCommands::apply(bool down)
 {
+    if (down && m_req.backup)
+        return fail(ExitUsage, Error{QStringLiteral("--backup is for `strata up`: take a backup "
+                                                    "before reverting with `strata backup`"),
+                                     {}, 0, 0, {}});
     auto bindings = selectedBindings(down);
     if (!bindings)
         return fail(ExitUsage, bindings.error());
+    RunOptions options = m_req.options;
+    options.backup = m_req.backup;
     QJsonArray results;
     int rc = ExitOk;
     for (const QString& binding : bindings.value()) {
@@ -284,14 +295,16 @@ int CliCommands::apply(bool down)
         // Progress only for a person at a terminal; logs and CI get the summary alone.
         const bool showProgress = !m_req.json && m_req.showProgress;
         ProgressFn progress;
+        const bool restorePoints = !down && takesRestorePoints(m.environment(), options);
         if (showProgress)
             progress = [&](int i, int total, const QString& file) {
                 if (!file.isEmpty()) {
-                    m_err << "  [" << (i + 1) << "/" << total << "] " << file << "\n";
+                    m_err << "  [" << (i + 1) << "/" << total << "] " << file
+                          << (restorePoints ? " (restore point first)" : "") << "\n";
                     m_err.flush();
                 }
             };
-        auto report = down ? m.down(m_req.options, progress) : m.up(m_req.options, progress);
+        auto report = down ? m.down(options, progress) : m.up(options, progress);
         if (!report) {
             const int code = m.lastErrorKind() == ErrorKind::Busy      ? ExitBusy
                              : m.lastErrorKind() == ErrorKind::Project ? ExitUsage
@@ -325,9 +338,15 @@ void CliCommands::printReport(const Migrator& m, const RunReport& report)
     const QString stepVerb = report.dryRun ? (report.down ? QStringLiteral("would revert")
                                                           : QStringLiteral("would apply"))
                                            : verb;
-    for (const StepResult& s : report.steps)
-        m_out << "  " << stepVerb << " " << s.fileName << "  (" << s.statements << (s.statements == 1 ? " statement, " : " statements, ")
+    for (const StepResult& s : report.steps) {
+        m_out << "  " << stepVerb << " " << s.fileName << "  (" << s.statements
+              << (s.statements == 1 ? " statement, " : " statements, ")
               << formatDuration(s.durationMs) << ")\n";
+        if (!s.backupId.isEmpty())
+            m_out << "    restore point " << s.backupId << ": strata restore --before "
+                  << s.version << " --db " << m.database().binding << " --env "
+                  << m.environment().name << "\n";
+    }
     for (const QString& note : report.notes)
         m_out << "  note: " << note << "\n";
     if (report.failure) {
@@ -349,7 +368,9 @@ QJsonObject CliCommands::reportJson(const Migrator& m, const RunReport& report) 
         steps.append(QJsonObject{{QStringLiteral("file"), s.fileName},
                                  {QStringLiteral("version"), QString::number(s.version)},
                                  {QStringLiteral("statements"), s.statements},
-                                 {QStringLiteral("duration_ms"), s.durationMs}});
+                                 {QStringLiteral("duration_ms"), s.durationMs},
+                                 {QStringLiteral("restore_point"),
+                                  s.backupId.isEmpty() ? QJsonValue() : QJsonValue(s.backupId)}});
     QJsonObject o{{QStringLiteral("binding"), m.database().binding},
                   {QStringLiteral("environment"), m.environment().name},
                   {QStringLiteral("direction"), report.down ? "down" : "up"},

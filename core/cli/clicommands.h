@@ -26,6 +26,8 @@ struct CliRequest
     QString translateFrom;         // translate: the source dialect (postgres)
     QString translateTo;           // translate: sqlite or d1
     QString confirm;
+    bool backup = false;           // up: a restore point before each migration
+    QString copyFromDb, copyFromEnv, copyToDb, copyToEnv; // copy: source and target
     bool interactive = false;  // a person can answer prompts
     bool showProgress = false; // stderr is a terminal
     RunOptions options;
@@ -54,6 +56,7 @@ private:
     int backup();  // clibackup.cpp
     int backups();
     int restore();
+    int copy(); // clicopy.cpp
 
     void printStatus(const DatabaseStatus& st);
     void printReport(const Migrator& m, const RunReport& report);
