@@ -33,6 +33,22 @@ QSet<QString> columnsOf(SQLite::Database& db, const QString& table)
     return cols;
 }
 
+// Tables made before restore points existed get the column on their next write.
+void addBackupIdColumn(SQLite::Database& db, const QString& table)
+{
+    if (!columnsOf(db, table).contains(QStringLiteral("backup_id")))
+        db.exec("ALTER TABLE " + quoted(table).toStdString() + " ADD COLUMN backup_id TEXT");
+}
+
+// "backup_id" when the table has it, else NULL: histories written before restore points.
+std::string backupIdColumn(SQLite::Database& db, const QString& table, const char* alias)
+{
+    if (!db.tableExists(table.toStdString()) ||
+        !columnsOf(db, table).contains(QStringLiteral("backup_id")))
+        return "NULL";
+    return std::string(alias) + "backup_id";
+}
+
 QString nowUtcIso()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -104,8 +120,10 @@ void SqliteHistory::ensureTables(SQLite::Database& db) const
                 "  duration_ms INTEGER NOT NULL,\n"
                 "  applied_by  TEXT NOT NULL,\n"
                 "  sql         TEXT NOT NULL,\n"
-                "  baseline    INTEGER NOT NULL DEFAULT 0\n"
+                "  baseline    INTEGER NOT NULL DEFAULT 0,\n"
+                "  backup_id   TEXT\n"
                 ")");
+        addBackupIdColumn(db, m_table);
         return;
     case HistoryKind::Wrangler:
         // Byte for byte what wrangler 4 runs (initMigrationsTable), so either tool may create it.
@@ -126,8 +144,10 @@ void SqliteHistory::ensureTables(SQLite::Database& db) const
             "  duration_ms INTEGER NOT NULL,\n"
             "  applied_by  TEXT NOT NULL,\n"
             "  sql         TEXT NOT NULL,\n"
-            "  baseline    INTEGER NOT NULL DEFAULT 0\n"
+            "  baseline    INTEGER NOT NULL DEFAULT 0,\n"
+            "  backup_id   TEXT\n"
             ")");
+    addBackupIdColumn(db, extraTable());
 }
 
 QList<AppliedMigration> SqliteHistory::read(SQLite::Database& db) const
@@ -139,7 +159,8 @@ QList<AppliedMigration> SqliteHistory::read(SQLite::Database& db) const
 
     if (m_kind == HistoryKind::Strata) {
         SQLite::Statement q(db, "SELECT version, name, checksum, applied_at, duration_ms, "
-                                "applied_by, sql, baseline FROM " + t);
+                                "applied_by, sql, baseline, " +
+                                    backupIdColumn(db, m_table, "") + " FROM " + t);
         while (q.executeStep()) {
             AppliedMigration a;
             a.versionText = text(q.getColumn(0));
@@ -151,6 +172,7 @@ QList<AppliedMigration> SqliteHistory::read(SQLite::Database& db) const
             a.appliedBy = text(q.getColumn(5));
             a.sql = text(q.getColumn(6));
             a.baseline = q.getColumn(7).getInt() != 0;
+            a.backupId = text(q.getColumn(8));
             out << a;
         }
         return out;
@@ -161,11 +183,12 @@ QList<AppliedMigration> SqliteHistory::read(SQLite::Database& db) const
     const std::string when = m_kind == HistoryKind::Wrangler ? "h.applied_at" : "e.applied_at";
     const std::string sql =
         hasExtra ? "SELECT " + keyExpr + ", " + when + ", e.name, e.checksum, e.duration_ms, "
-                       "e.applied_by, e.sql, e.baseline FROM " + t + " h LEFT JOIN " +
+                       "e.applied_by, e.sql, e.baseline, " +
+                       backupIdColumn(db, extraTable(), "e.") + " FROM " + t + " h LEFT JOIN " +
                        extraTable().toStdString() + " e ON e.history_key = " + keyExpr
                  : "SELECT " + keyExpr + ", " +
                        (m_kind == HistoryKind::Wrangler ? "h.applied_at" : "NULL") +
-                       ", NULL, NULL, NULL, NULL, NULL, 0 FROM " + t + " h";
+                       ", NULL, NULL, NULL, NULL, NULL, 0, NULL FROM " + t + " h";
     SQLite::Statement q(db, sql + (m_kind == HistoryKind::Wrangler ? " ORDER BY h.id" : ""));
     while (q.executeStep()) {
         AppliedMigration a;
@@ -180,6 +203,7 @@ QList<AppliedMigration> SqliteHistory::read(SQLite::Database& db) const
         a.appliedBy = text(q.getColumn(5));
         a.sql = text(q.getColumn(6));
         a.baseline = q.getColumn(7).getInt() != 0;
+        a.backupId = text(q.getColumn(8));
         out << a;
     }
     return out;
@@ -234,11 +258,16 @@ void SqliteHistory::record(SQLite::Database& db, const AppliedMigration& a) cons
         q.bind(from + 4, a.appliedBy.toStdString());
         q.bind(from + 5, a.sql.toStdString());
         q.bind(from + 6, a.baseline ? 1 : 0);
+        if (a.backupId.isEmpty())
+            q.bind(from + 7);
+        else
+            q.bind(from + 7, a.backupId.toStdString());
     };
     if (m_kind == HistoryKind::Strata) {
         SQLite::Statement q(db, "INSERT INTO " + quoted(m_table).toStdString() +
                                     " (version, name, checksum, applied_at, duration_ms, "
-                                    "applied_by, sql, baseline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                                    "applied_by, sql, baseline, backup_id) VALUES (?, ?, ?, ?, "
+                                    "?, ?, ?, ?, ?)");
         q.bind(1, a.versionText.toStdString());
         bindFacts(q, 2);
         q.exec();
@@ -255,7 +284,8 @@ void SqliteHistory::record(SQLite::Database& db, const AppliedMigration& a) cons
     }
     SQLite::Statement e(db, "INSERT OR REPLACE INTO " + extraTable().toStdString() +
                                 " (history_key, name, checksum, applied_at, duration_ms, "
-                                "applied_by, sql, baseline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                                "applied_by, sql, baseline, backup_id) VALUES (?, ?, ?, ?, ?, "
+                                "?, ?, ?, ?)");
     e.bind(1, key.toStdString());
     bindFacts(e, 2);
     e.exec();

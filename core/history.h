@@ -29,6 +29,7 @@ struct AppliedMigration
     QString sql;           // the SQL that ran (empty when unknown)
     bool baseline = false; // recorded by `strata baseline`, never run by Strata
     bool transactional = true; // false: ran outside a transaction (a no-transaction file)
+    QString backupId;      // the restore point taken just before it ran (empty: none)
 };
 
 // Another tool's history table, recognised but never written.

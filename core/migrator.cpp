@@ -1,5 +1,6 @@
 #include "migrator.h"
 
+#include "backupmanager.h"
 #include "migrationset.h"
 #include "pgapplier.h"
 #include "sqliteapplier.h"
@@ -118,6 +119,11 @@ Result<RunReport> Migrator::runApplier(ApplyDirection direction, const QList<Mig
     return report;
 }
 
+bool takesRestorePoints(const Environment& env, const RunOptions& options)
+{
+    return !options.dryRun && (options.backup || env.isProtected);
+}
+
 Result<RunReport> Migrator::up(const RunOptions& options, const ProgressFn& progress)
 {
     m_lastErrorKind = ErrorKind::Project;
@@ -126,8 +132,37 @@ Result<RunReport> Migrator::up(const RunOptions& options, const ProgressFn& prog
     auto files = migrationsFor(m_project, *m_db);
     if (!files)
         return files.error();
+    if (!takesRestorePoints(*m_env, options)) {
+        auto report = runApplier(ApplyDirection::Up, files.value(), options, progress);
+        if (report && options.dryRun && (options.backup || m_env->isProtected))
+            report->notes << QStringLiteral("dry run: no restore points were taken");
+        return report;
+    }
 
-    return runApplier(ApplyDirection::Up, files.value(), options, progress);
+    // A restore point before each migration: the appliers commit what came before, then ask
+    // for the backup, and record its id next to the migration.
+    BackupManager backups(m_project, m_db->binding, m_env->name);
+    if (auto problem = backups.targetProblem())
+        return Error{QStringLiteral("restore points are taken before applying to %1 · %2%3, but "
+                                    "this database cannot be backed up: %4")
+                         .arg(m_db->binding, m_env->name,
+                              m_env->isProtected ? QStringLiteral(" (a protected environment)")
+                                                 : QString(),
+                              problem->message),
+                     problem->file, 0, 0, {}};
+    RunOptions withBackups = options;
+    withBackups.restorePoint = [&backups](const MigrationEntry& entry) -> Result<QString> {
+        BackupOptions backupOptions;
+        backupOptions.beforeVersion = entry.version;
+        auto taken = backups.backup(backupOptions);
+        if (!taken)
+            return Error{QStringLiteral("the restore point before %1 could not be taken, so it "
+                                        "was not applied: %2")
+                             .arg(entry.fileName, taken.error().message),
+                         taken.error().file, 0, 0, {}};
+        return taken->entry.manifest.id;
+    };
+    return runApplier(ApplyDirection::Up, files.value(), withBackups, progress);
 }
 
 Result<RunReport> Migrator::down(const RunOptions& options, const ProgressFn& progress)

@@ -15,6 +15,9 @@
 
 namespace strata {
 
+// Takes the restore point for a migration about to run; returns the backup's id.
+using RestorePointFn = std::function<Result<QString>(const MigrationEntry& entry)>;
+
 struct RunOptions
 {
     std::optional<qint64> toVersion; // up: apply up to and including it; down: revert above it
@@ -22,6 +25,12 @@ struct RunOptions
     bool dryRun = false;             // run inside one transaction that is rolled back
     bool allowDrift = false;
     int lockTimeoutMs = 10000;       // how long to wait for another applier
+    // up: a backup before each migration, its id recorded next to the migration in the history
+    // (always on for protected environments; never in a dry run).
+    bool backup = false;
+    // Set by Migrator::up when restore points are taken; the appliers call it before each
+    // migration, after what came before has been committed.
+    RestorePointFn restorePoint;
 };
 
 struct StepResult
@@ -30,6 +39,7 @@ struct StepResult
     qint64 version = 0;
     qint64 durationMs = 0;
     int statements = 0;
+    QString backupId; // the restore point taken just before it (empty: none)
 };
 
 struct RunReport
@@ -81,6 +91,9 @@ private:
     QString m_environment;
     ErrorKind m_lastErrorKind = ErrorKind::Project;
 };
+
+// Whether `strata up` with these options takes restore points on this environment.
+bool takesRestorePoints(const Environment& env, const RunOptions& options);
 
 // "user@host": who applied a migration.
 QString currentApplier();

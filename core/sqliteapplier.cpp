@@ -146,6 +146,7 @@ std::optional<Error> SqliteApplier::record(const MigrationEntry& entry, Directio
         row.appliedBy = currentApplier();
         row.baseline = direction == Direction::Baseline;
         row.durationMs = step.durationMs;
+        row.backupId = step.backupId;
         // What actually ran: a PostgreSQL-syntax file's translation, else the file's section.
         row.sql = direction != Direction::Up ? QString()
                   : mig.writtenInPostgres()  ? m_ranSql
@@ -282,6 +283,20 @@ Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>
             progress(i, int(steps.size()), entry.fileName);
         const bool noTransaction = !mig.transactional && !m_options.dryRun &&
                                    direction != Direction::Baseline;
+        QString restorePoint;
+        if (m_options.restorePoint && direction == Direction::Up && !m_options.dryRun) {
+            // The backup must hold everything before this migration: commit it first.
+            if (auto err = closeBatch()) {
+                report.failure = err;
+                break;
+            }
+            auto taken = m_options.restorePoint(entry);
+            if (!taken) {
+                report.failure = taken.error();
+                break;
+            }
+            restorePoint = taken.value();
+        }
         if (noTransaction) {
             if (auto err = closeBatch()) {
                 report.failure = err;
@@ -311,6 +326,7 @@ Result<RunReport> SqliteApplier::run(Direction direction, const QList<Migration>
         }
 
         StepResult step;
+        step.backupId = restorePoint;
         if (noTransaction) {
             // Statement by statement outside any transaction (e.g. VACUUM); then its record.
             if (std::optional<Error> err = execute(entry, direction, &step)) {

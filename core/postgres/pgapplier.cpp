@@ -196,7 +196,8 @@ std::optional<Error> PgApplier::runOne(const MigrationEntry& entry, ApplyDirecti
         return section.error();
     const QList<PgStatement>& stmts = section->statements;
     step->statements = int(stmts.size());
-    const AppliedMigration row = historyRow(entry, direction);
+    AppliedMigration row = historyRow(entry, direction);
+    row.backupId = step->backupId;
     QElapsedTimer timer;
     timer.start();
 
@@ -379,6 +380,16 @@ Result<RunReport> PgApplier::run(ApplyDirection direction, const QList<Migration
             if (progress)
                 progress(i, int(steps.size()), steps[i].fileName);
             StepResult step;
+            if (m_options.restorePoint && direction == ApplyDirection::Up &&
+                !m_options.dryRun) {
+                // Every migration before this one has committed: its round trip did.
+                auto taken = m_options.restorePoint(steps[i]);
+                if (!taken) {
+                    report.failure = taken.error();
+                    break;
+                }
+                step.backupId = taken.value();
+            }
             if (auto err = runOne(steps[i], direction, &step, &report)) {
                 report.failure = err;
                 break;

@@ -21,7 +21,8 @@ const char* const kFactColumns = "  name          text        NOT NULL,\n"
                                  "  applied_by    text        NOT NULL,\n"
                                  "  sql           text        NOT NULL,\n"
                                  "  baseline      boolean     NOT NULL DEFAULT false,\n"
-                                 "  transactional boolean     NOT NULL DEFAULT true\n";
+                                 "  transactional boolean     NOT NULL DEFAULT true,\n"
+                                 "  backup_id     text\n";
 
 Result<QSet<QString>> columnsOf(PgSession& session, const QString& schema, const QString& table)
 {
@@ -54,6 +55,7 @@ QList<AppliedMigration> rowsToApplied(const QList<QStringList>& rows)
         a.sql = r[6];
         a.baseline = r[7] == QLatin1String("t");
         a.transactional = r[8] != QLatin1String("f");
+        a.backupId = r[9];
         out << a;
     }
     return out;
@@ -157,6 +159,20 @@ Status PgHistory::ensureTables(PgSession& session) const
                      0,
                      0,
                      {}};
+    // Tables made before restore points existed get the column (only then: altering needs
+    // ownership of the table, writing to it does not).
+    const QString factTable = m_kind == HistoryKind::Strata ? m_table : extraTable();
+    auto cols = columnsOf(session, m_schema, factTable);
+    if (!cols)
+        return cols.error();
+    if (!cols->contains(QStringLiteral("backup_id"))) {
+        const QByteArray alter = "ALTER TABLE " + PgSession::identifier(m_schema) + '.' +
+                                 PgSession::identifier(factTable) + " ADD COLUMN backup_id text";
+        if (auto err = session.exec(alter))
+            return Error{QStringLiteral("cannot add the restore-point column to %1: %2")
+                             .arg(factTable, err->describe()),
+                         {}, 0, 0, {}};
+    }
     return success();
 }
 
@@ -173,10 +189,17 @@ Result<QList<AppliedMigration>> PgHistory::read(PgSession& session) const
     if (!problem->isEmpty())
         return Error{problem.value(), {}, 0, 0, {}};
 
+    // Histories written before restore points existed have no backup_id column.
+    auto factColumns = columnsOf(session, m_schema,
+                                 m_kind == HistoryKind::Strata ? m_table : extraTable());
+    if (!factColumns)
+        return factColumns.error();
+    const bool hasBackupId = factColumns->contains(QStringLiteral("backup_id"));
     QByteArray sql;
     if (m_kind == HistoryKind::Strata) {
         sql = "SELECT version, name, checksum, " + isoUtc("applied_at") +
-              ", duration_ms, applied_by, sql, baseline, transactional FROM " + qualifiedTable();
+              ", duration_ms, applied_by, sql, baseline, transactional, " +
+              (hasBackupId ? "backup_id" : "NULL") + " FROM " + qualifiedTable();
     } else {
         auto extra = session.value("SELECT to_regclass($1) IS NOT NULL",
                                    {QString::fromUtf8(qualifiedExtraTable())});
@@ -184,11 +207,12 @@ Result<QList<AppliedMigration>> PgHistory::read(PgSession& session) const
             return extra.error();
         if (extra.value() == QLatin1String("t"))
             sql = "SELECT h.version, e.name, e.checksum, " + isoUtc("e.applied_at") +
-                  ", e.duration_ms, e.applied_by, e.sql, e.baseline, e.transactional FROM " +
+                  ", e.duration_ms, e.applied_by, e.sql, e.baseline, e.transactional, " +
+                  (hasBackupId ? "e.backup_id" : "NULL") + " FROM " +
                   qualifiedTable() + " h LEFT JOIN " + qualifiedExtraTable() +
                   " e ON e.history_key = h.version";
         else
-            sql = "SELECT version, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM " +
+            sql = "SELECT version, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM " +
                   qualifiedTable();
     }
     auto rows = session.query(sql);
@@ -208,9 +232,11 @@ QByteArray PgHistory::recordSql(const PgSession& session, const AppliedMigration
     const QByteArray facts = session.literal(a.fileName) + ", " + session.literal(a.checksum) +
                              ", " + duration + ", " + session.literal(a.appliedBy) + ", " +
                              session.literal(a.sql) + ", " + (a.baseline ? "true" : "false") +
-                             ", " + (a.transactional ? "true" : "false");
+                             ", " + (a.transactional ? "true" : "false") + ", " +
+                             (a.backupId.isEmpty() ? QByteArray("NULL")
+                                                   : session.literal(a.backupId));
     const QByteArray columns = "name, checksum, duration_ms, applied_by, sql, baseline, "
-                               "transactional";
+                               "transactional, backup_id";
     const QByteArray version = session.literal(a.versionText);
     if (m_kind == HistoryKind::Strata)
         return "INSERT INTO " + qualifiedTable() + " (version, " + columns + ") VALUES (" +
@@ -222,7 +248,8 @@ QByteArray PgHistory::recordSql(const PgSession& session, const AppliedMigration
            ") ON CONFLICT (history_key) DO UPDATE SET name = "
            "excluded.name, checksum = excluded.checksum, applied_at = now(), duration_ms = "
            "excluded.duration_ms, applied_by = excluded.applied_by, sql = excluded.sql, baseline "
-           "= excluded.baseline, transactional = excluded.transactional;\n";
+           "= excluded.baseline, transactional = excluded.transactional, backup_id = "
+           "excluded.backup_id;\n";
 }
 
 QByteArray PgHistory::removeSql(const PgSession& session, const AppliedMigration& a) const
