@@ -1,4 +1,5 @@
-# Backups and restores of SQLite and D1 local databases (docs/backups.md). SHA-256 comes from
+# Backups and restores of SQLite and D1 local databases and of PostgreSQL (pg_dump / pg_restore
+# run as programs) (docs/backups.md). SHA-256 comes from
 # OpenSSL's libcrypto: with the CPU's SHA extensions it keeps pace with a 1 GB copy, which Qt's
 # own implementation does not.
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
@@ -10,5 +11,8 @@ target_sources(strata_core PRIVATE
   backup/sqlitebackup.h backup/sqlitebackup.cpp
   backup/sqliterestore.h backup/sqliterestore.cpp
   backup/backupmanager.h backup/backupmanager.cpp
+  backup/pgtools.h backup/pgtools.cpp
+  backup/pgbackup.h backup/pgbackup.cpp
+  backup/pgrestore.h backup/pgrestore.cpp
 )
 target_link_libraries(strata_core PRIVATE OpenSSL::Crypto)

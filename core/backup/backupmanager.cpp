@@ -1,5 +1,6 @@
 #include "backupmanager.h"
 
+#include "pghistory.h"
 #include "sqlitesession.h"
 
 #include <QDir>
@@ -40,13 +41,8 @@ std::optional<Error> BackupManager::targetProblem(BackupErrorKind* kind) const
         return problem(BackupErrorKind::Project,
                        QStringLiteral("%1 has no environment '%2'").arg(m_binding, m_environment));
     switch (m_env->kind) {
-    case Environment::Kind::SqliteFile: return std::nullopt;
-    case Environment::Kind::Postgres:
-        return problem(BackupErrorKind::Unsupported,
-                       QStringLiteral("%1 · %2 is a PostgreSQL database: PostgreSQL backups come "
-                                      "with pg_dump support, which is not in this build yet. "
-                                      "Until then use pg_dump -Fc yourself.")
-                           .arg(m_binding, m_env->name));
+    case Environment::Kind::SqliteFile:
+    case Environment::Kind::Postgres: return std::nullopt;
     case Environment::Kind::D1Remote:
         return problem(BackupErrorKind::Unsupported,
                        QStringLiteral("%1 · %2 is a remote Cloudflare D1 database, not reachable "
@@ -59,6 +55,17 @@ std::optional<Error> BackupManager::targetProblem(BackupErrorKind* kind) const
 
 Result<QList<AppliedMigration>> BackupManager::appliedNow() const
 {
+    if (isPostgres()) {
+        bool missing = false;
+        auto session = PgSession::open(*m_env, 10000, &missing);
+        if (!session)
+            return missing ? Result<QList<AppliedMigration>>(QList<AppliedMigration>{})
+                           : Result<QList<AppliedMigration>>(session.error());
+        PgHistory history(m_db->history, m_db->historyTable);
+        if (Status s = history.resolve(*session.value()); !s)
+            return s.error();
+        return history.read(*session.value());
+    }
     if (!QFileInfo(m_env->path).isFile())
         return QList<AppliedMigration>{};
     auto session = SqliteSession::open(m_env->path, SqliteSession::Mode::ReadOnly, 5000);
@@ -98,12 +105,19 @@ Result<BackupOutcome> BackupManager::backup(const BackupOptions& options)
                                              parent, 0, 0, {}});
 
     BackupOutcome outcome;
-    auto taken = SqliteBackup::take(m_env->path, folder, manifest,
-                                    SqliteHistory(m_db->history, m_db->historyTable), options,
-                                    &outcome.timings);
+    PgBackup pg;
+    if (isPostgres())
+        manifest.payload = QStringLiteral("database.dump");
+    auto taken = isPostgres()
+                     ? pg.take(*m_db, *m_env, folder, manifest, options, &outcome.timings)
+                     : SqliteBackup::take(m_env->path, folder, manifest,
+                                          SqliteHistory(m_db->history, m_db->historyTable),
+                                          options, &outcome.timings);
     if (!taken) {
         QDir(folder).removeRecursively();
-        return failWith<BackupOutcome>(BackupErrorKind::Failed, taken.error());
+        return failWith<BackupOutcome>(pg.toolsMissing() ? BackupErrorKind::Unsupported
+                                                         : BackupErrorKind::Failed,
+                                       taken.error());
     }
     outcome.entry = BackupEntry{folder, std::move(taken).value()};
 
@@ -166,10 +180,21 @@ Result<RestoreOutcome> BackupManager::restore(const BackupEntry& backup,
             Error{QStringLiteral("backup %1 is of %2, not of %3")
                       .arg(backup.manifest.id, backup.manifest.binding, m_db->binding),
                   backup.dir, 0, 0, {}});
-    SqliteRestore restorer;
-    auto outcome = restorer.restore(backup, m_env->path, options);
+    // A dump is no SQLite file and the other way round: refused before anything is read.
+    if (backup.manifest.isPostgres() != isPostgres())
+        return failWith<RestoreOutcome>(
+            BackupErrorKind::Refused,
+            Error{QStringLiteral("backup %1 is of a %2 database; %3 · %4 is %5")
+                      .arg(backup.manifest.id, backup.manifest.dialect, m_db->binding, m_env->name,
+                           isPostgres() ? QStringLiteral("a PostgreSQL database")
+                                        : QStringLiteral("a SQLite file")),
+                  backup.dir, 0, 0, {}});
+    SqliteRestore sqliteRestorer;
+    PgRestore pgRestorer;
+    auto outcome = isPostgres() ? pgRestorer.restore(backup, *m_env, options)
+                                : sqliteRestorer.restore(backup, m_env->path, options);
     if (!outcome) {
-        switch (restorer.lastFailure()) {
+        switch (isPostgres() ? pgRestorer.lastFailure() : sqliteRestorer.lastFailure()) {
         case RestoreFailure::Busy: m_lastErrorKind = BackupErrorKind::Busy; break;
         case RestoreFailure::Refused: m_lastErrorKind = BackupErrorKind::Refused; break;
         default: m_lastErrorKind = BackupErrorKind::Failed; break;

@@ -2,14 +2,17 @@
 
 // Backups of one database in one environment of a project, as Migrator is for applying: takes a
 // backup into the project's store and applies retention, lists them, finds the restore point
-// for "before migration V", and restores. SQLite and D1 local state only; a PostgreSQL
-// environment is refused with a clear message until pg_dump support lands.
+// for "before migration V", and restores. SQLite and D1 local state (SqliteBackup,
+// SqliteRestore) and PostgreSQL (PgBackup: pg_dump -Fc; PgRestore: pg_restore into a scratch
+// database and a rename); remote D1 is refused with a clear message.
 //
 // For `strata up --backup`, before applying migration V:
 //     BackupManager(project, binding, env).backup({.beforeVersion = V})
 // returns the manifest whose id goes into the history next to V.
 
 #include "backupstore.h"
+#include "pgbackup.h"
+#include "pgrestore.h"
 #include "sqlitebackup.h"
 #include "sqliterestore.h"
 
@@ -37,8 +40,8 @@ public:
     const Environment& environment() const { return *m_env; }
     const BackupStore& store() const { return m_store; }
 
-    // Empty when the binding and environment exist and are SQLite files (sqlite, d1 local);
-    // kind: Project or Unsupported (PostgreSQL, remote D1).
+    // Empty when the binding and environment exist and are SQLite files (sqlite, d1 local) or
+    // PostgreSQL servers; kind: Project or Unsupported (remote D1).
     std::optional<Error> targetProblem(BackupErrorKind* kind = nullptr) const;
 
     // A new backup in the store, then retention (project.backups.keep, keeping the newest
@@ -64,6 +67,7 @@ private:
         return e;
     }
     Result<QList<AppliedMigration>> appliedNow() const;
+    bool isPostgres() const { return m_env->kind == Environment::Kind::Postgres; }
 
     Project m_project;
     QString m_binding;

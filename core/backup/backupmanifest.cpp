@@ -1,10 +1,13 @@
 #include "backupmanifest.h"
 
+#include "fileops.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSaveFile>
 
 namespace strata {
 namespace {
@@ -83,7 +86,7 @@ QByteArray BackupManifest::toJson() const
     QJsonObject tables;
     for (const TableRows& t : rows)
         tables.insert(t.table, t.rows);
-    const QJsonObject o{
+    QJsonObject o{
         {QStringLiteral("format"), format},
         {QStringLiteral("strata_version"), strataVersion},
         {QStringLiteral("id"), id},
@@ -108,6 +111,12 @@ QByteArray BackupManifest::toJson() const
         {QStringLiteral("integrity"), integrity},
         {QStringLiteral("foreign_key_check"), foreignKeys},
     };
+    if (isPostgres()) {
+        o.insert(QStringLiteral("server_version"), serverVersion);
+        o.insert(QStringLiteral("dump_program"), dumpProgram);
+        o.insert(QStringLiteral("database"), database);
+        o.insert(QStringLiteral("archive_entries"), archiveEntries);
+    }
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -170,9 +179,29 @@ Result<BackupManifest> BackupManifest::fromJson(const QByteArray& json, const QS
     m.integrityCheck = r.string(QStringLiteral("integrity_check"));
     m.integrity = r.string(QStringLiteral("integrity"));
     m.foreignKeys = r.string(QStringLiteral("foreign_key_check"));
+    m.serverVersion = r.string(QStringLiteral("server_version"), false);
+    m.dumpProgram = r.string(QStringLiteral("dump_program"), false);
+    m.database = r.string(QStringLiteral("database"), false);
+    const double entries =
+        r.get(QStringLiteral("archive_entries"), QJsonValue::Double, false).toDouble();
+    m.archiveEntries = entries > 0 && entries < 1e9 ? int(entries) : 0;
     if (r.error())
         return *r.error();
     return m;
+}
+
+Status BackupManifest::writeTo(const QString& folder) const
+{
+    const QString path = QDir(folder).filePath(BackupManifest::fileName());
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
+                     {}};
+    f.write(toJson());
+    if (!f.commit())
+        return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
+                     {}};
+    return fileops::syncDir(folder);
 }
 
 QString BackupEntry::payloadPath() const

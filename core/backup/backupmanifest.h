@@ -23,7 +23,7 @@ struct BackupManifest
     QString id;          // also the backup folder's name: <UTC timestamp>-<short id>
     QString binding;
     QString environment;
-    QString dialect;     // "sqlite" or "d1"
+    QString dialect;     // "sqlite", "d1" or "postgres"
     QString location;    // where the database lives, safe to print
     QDateTime created;   // UTC, milliseconds
 
@@ -35,24 +35,44 @@ struct BackupManifest
     qint64 beforeVersion = -1;
 
     QString payload = QStringLiteral("database.sqlite"); // file name inside the folder
+                                                         // ("database.dump" on PostgreSQL)
     qint64 payloadSize = 0;
     QByteArray sha256; // hex
-    QString sourceJournalMode; // "wal" or "delete": how the database was kept
-    qint64 pageSize = 0;
+    QString sourceJournalMode; // "wal" or "delete": how the database was kept (SQLite only)
+    qint64 pageSize = 0;       // SQLite only; 0 on PostgreSQL
     qint64 pageCount = 0;
     QList<TableRows> rows;
 
-    QString integrityCheck;  // which check ran: "quick_check" or "integrity_check"
+    // Which check ran: "quick_check" or "integrity_check" (SQLite), "pg_restore --list" or
+    // "pg_restore --file=/dev/null" (PostgreSQL).
+    QString integrityCheck;
     QString integrity;       // its result: "ok" or the problems
-    QString foreignKeys;     // foreign_key_check: "ok" or the violations
+    QString foreignKeys;     // foreign_key_check: "ok" or the violations; serverEnforced() on PG
 
+    // PostgreSQL only (absent from SQLite manifests): the server's version ("15.18"), the
+    // pg_dump that wrote the archive, the database's name, the entries in the archive's table
+    // of contents.
+    QString serverVersion;
+    QString dumpProgram;
+    QString database;
+    int archiveEntries = 0;
+
+    // The foreign_key_check value of a PostgreSQL backup: the server enforces foreign keys, so a
+    // dump has no violation to look for; pg_restore validates them again when it adds them.
+    static QString serverEnforced() { return QStringLiteral("enforced by the server"); }
+
+    bool isPostgres() const { return dialect == QLatin1String("postgres"); }
     qint64 totalRows() const;
     bool checksPassed() const
     {
-        return integrity == QLatin1String("ok") && foreignKeys == QLatin1String("ok");
+        return integrity == QLatin1String("ok") &&
+               (foreignKeys == QLatin1String("ok") ||
+                (isPostgres() && foreignKeys == serverEnforced()));
     }
 
     QByteArray toJson() const;
+    // Writes <folder>/manifest.json atomically (temporary file, fsync, rename), flushes the folder.
+    Status writeTo(const QString& folder) const;
     // Every required field present with its type, a format this build understands; the Error
     // names `file` and the field.
     static Result<BackupManifest> fromJson(const QByteArray& json, const QString& file);

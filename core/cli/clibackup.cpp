@@ -30,6 +30,15 @@ QString schemaText(const BackupManifest& m)
     return QStringLiteral("%1 (%2 applied)").arg(m.schemaVersionName).arg(m.appliedCount);
 }
 
+// "quick_check ok, foreign keys ok"; on PostgreSQL "pg_restore --list ok".
+QString checksText(const BackupManifest& m)
+{
+    if (m.isPostgres())
+        return m.integrityCheck + QLatin1Char(' ') + m.integrity;
+    return m.integrityCheck + QLatin1Char(' ') + m.integrity + QStringLiteral(", foreign keys ") +
+           m.foreignKeys;
+}
+
 QJsonValue versionJson(qint64 v)
 {
     return v < 0 ? QJsonValue() : QJsonValue(QString::number(v));
@@ -44,6 +53,7 @@ QJsonObject entryJson(const BackupEntry& e)
     return QJsonObject{{QStringLiteral("id"), m.id},
                        {QStringLiteral("binding"), m.binding},
                        {QStringLiteral("environment"), m.environment},
+                       {QStringLiteral("dialect"), m.dialect},
                        {QStringLiteral("created_utc"), m.created.toString(Qt::ISODateWithMs)},
                        {QStringLiteral("schema_version"), versionJson(m.schemaVersion)},
                        {QStringLiteral("schema_version_name"), m.schemaVersionName},
@@ -128,10 +138,11 @@ int CliCommands::backup()
             return fail(exitCodeOf(kind), *problem);
         ProgressLine line(m_err, !m_req.json && m_req.showProgress);
         BackupOptions options;
+        const bool pg = m.environment().kind == Environment::Kind::Postgres;
         options.progress = [&](BackupPhase phase, qint64 done, qint64 total) {
             if (phase == BackupPhase::Copy)
-                line.show(binding + QStringLiteral(": copying"), done, total,
-                          QStringLiteral("pages"));
+                line.show(binding + (pg ? QStringLiteral(": pg_dump") : QStringLiteral(": copying")),
+                          done, total, pg ? QStringLiteral("tables") : QStringLiteral("pages"));
             else
                 line.show(binding + QStringLiteral(": checking"), done, total, {});
         };
@@ -157,8 +168,7 @@ int CliCommands::backup()
         m_out << binding << " · " << mf.environment << ": backup " << mf.id << "\n"
               << "  schema at " << schemaText(mf) << ", " << mf.rows.size() << " tables, "
               << mf.totalRows() << " rows, " << formatSize(mf.payloadSize) << ", "
-              << mf.integrityCheck << " " << mf.integrity << ", foreign keys " << mf.foreignKeys
-              << "\n"
+              << checksText(mf) << "\n"
               << "  in " << QDir::toNativeSeparators(e.dir) << "\n";
         for (const BackupEntry& r : pruned.removed)
             m_out << "  retention (keep " << m_project.backups.keep << "): removed " << r.manifest.id
@@ -186,23 +196,12 @@ int CliCommands::backups()
     if (!m_req.json)
         m_out << "backup store: " << QDir::toNativeSeparators(store.root()) << "\n";
     for (const QString& binding : bindings.value()) {
-        const Database* db = m_project.database(binding);
         if (!m_req.environment.isEmpty()) {
             BackupManager m(m_project, binding, m_req.environment);
             BackupErrorKind kind = BackupErrorKind::Project;
             if (auto problem = m.targetProblem(&kind))
                 if (!m_req.databases.isEmpty() || kind == BackupErrorKind::Project)
                     return fail(exitCodeOf(kind), *problem);
-        }
-        if (db->dialect == Dialect::Postgres) {
-            if (!m_req.databases.isEmpty())
-                return fail(ExitUsage,
-                            Error{QStringLiteral("%1 is a PostgreSQL database: PostgreSQL backups "
-                                                 "come with pg_dump support, which is not in "
-                                                 "this build yet")
-                                      .arg(binding),
-                                  m_project.sourceFile, 0, 0, {}});
-            continue;
         }
         const QList<BackupEntry> entries = store.list(binding, m_req.environment, &problems);
         if (m_req.json) {
@@ -324,9 +323,14 @@ int CliCommands::restore()
     ProgressLine line(m_err, !m_req.json && m_req.showProgress);
     RestoreOptions options;
     options.lockTimeoutMs = m_req.options.lockTimeoutMs;
+    const bool pg = env.kind == Environment::Kind::Postgres;
     options.progress = [&](RestorePhase phase, qint64 done, qint64 total) {
         if (phase == RestorePhase::Copy)
-            line.show(QStringLiteral("copying and verifying"), done, total, QStringLiteral("bytes"));
+            line.show(pg ? QStringLiteral("verifying") : QStringLiteral("copying and verifying"),
+                      done, total, QStringLiteral("bytes"));
+        else if (phase == RestorePhase::Check && pg)
+            line.show(QStringLiteral("pg_restore into a scratch database"), done, total,
+                      QStringLiteral("entries"));
         else if (phase == RestorePhase::Check)
             line.show(QStringLiteral("checking"), done, total, {});
         else
@@ -345,6 +349,16 @@ int CliCommands::restore()
                                  {QStringLiteral("safety_copy"), outcome->safetyCopy},
                                  {QStringLiteral("duration_ms"), outcome->totalMs}})
                      .toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    if (pg) {
+        m_out << "  verified: sha256, pg_restore --list, then restored into a scratch database "
+                 "and its row counts checked ("
+              << mf.totalRows() << " rows in " << mf.rows.size() << " tables)\n"
+              << "  restored " << outcome->target << " (the scratch database renamed)\n";
+        if (!outcome->safetyCopy.isEmpty())
+            m_out << "  the database that was there is kept as database " << outcome->safetyCopy
+                  << " (drop it when you no longer need it)\n";
         return ExitOk;
     }
     m_out << "  verified: sha256, " << mf.integrityCheck << ", foreign keys and row counts ("

@@ -1,0 +1,448 @@
+#include "pgrestore.h"
+
+#include "fileops.h"
+#include "pgbackup.h"
+#include "pgconnection.h"
+#include "pgsession.h"
+#include "pgtools.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QThread>
+
+#include <memory>
+
+namespace strata {
+namespace {
+
+constexpr int kConnectTimeoutMs = 10000;
+constexpr int kMaxIdentifierBytes = 63; // NAMEDATALEN - 1
+
+// `base` shortened (by whole characters) so that base + suffix fits a PostgreSQL identifier.
+QString fitName(QString base, const QString& suffix)
+{
+    while (!base.isEmpty() && (base + suffix).toUtf8().size() > kMaxIdentifierBytes)
+        base.chop(1);
+    return base + suffix;
+}
+
+// Everything about a backup that can be judged without reading its payload.
+std::optional<Error> manifestProblem(const BackupEntry& backup)
+{
+    const BackupManifest& m = backup.manifest;
+    if (!m.isPostgres())
+        return Error{QStringLiteral("backup %1 is of a %2 database, not of a PostgreSQL one")
+                         .arg(m.id, m.dialect),
+                     backup.manifestPath(), 0, 0, {}};
+    if (!m.checksPassed())
+        return Error{QStringLiteral("the backup failed its checks when it was taken (%1: %2)")
+                         .arg(m.integrityCheck, m.integrity),
+                     backup.manifestPath(), 0, 0, {}};
+    const QFileInfo info(backup.payloadPath());
+    if (!info.isFile())
+        return Error{QStringLiteral("the backup's payload is missing"), backup.payloadPath(), 0,
+                     0, {}};
+    if (info.size() != m.payloadSize)
+        return Error{QStringLiteral("the backup's payload is %1 bytes, its manifest says %2: it "
+                                    "is truncated or damaged")
+                         .arg(info.size())
+                         .arg(m.payloadSize),
+                     backup.payloadPath(), 0, 0, {}};
+    return std::nullopt;
+}
+
+// 150018 from "15.18" (the manifest's server_version); 0 when unknown.
+int versionNumber(const QString& text)
+{
+    const QStringList parts = text.split(QLatin1Char('.'));
+    return parts.size() == 2 ? parts[0].toInt() * 10000 + parts[1].toInt() : 0;
+}
+
+// SHA-256 and the archive's table of contents: what verify() and restore() both check first.
+Status verifyPayload(const BackupEntry& backup, const QString& pgRestore, const Environment& env,
+                     const RestoreOptions& options)
+{
+    auto hash = fileops::sha256OfFile(backup.payloadPath(), [&](qint64 done, qint64 all) {
+        if (options.progress)
+            options.progress(RestorePhase::Copy, done, all);
+    });
+    if (!hash)
+        return hash.error();
+    if (hash.value() != backup.manifest.sha256)
+        return Error{QStringLiteral("the backup's payload does not match its SHA-256 (found %1…, "
+                                    "the manifest says %2…): it is corrupted")
+                         .arg(QString::fromLatin1(hash->left(12)),
+                              QString::fromLatin1(backup.manifest.sha256.left(12))),
+                     backup.payloadPath(), 0, 0, {}};
+    const QString check = checkPgArchive(pgRestore, backup.payloadPath(), IntegrityLevel::Quick,
+                                         env, backup.manifest.rows);
+    if (check != QLatin1String("ok"))
+        return Error{QStringLiteral("the backup's archive cannot be read: ") + check,
+                     backup.payloadPath(), 0, 0, {}};
+    return success();
+}
+
+// The values of these settings are lists stored already quoted (as pg_dump knows them too);
+// every other value is written back as one string literal.
+bool isListSetting(const QString& name)
+{
+    static const QSet<QString> lists{
+        QStringLiteral("search_path"), QStringLiteral("temp_tablespaces"),
+        QStringLiteral("session_preload_libraries"), QStringLiteral("local_preload_libraries"),
+        QStringLiteral("shared_preload_libraries"), QStringLiteral("unix_socket_directories")};
+    return lists.contains(name.toLower());
+}
+
+// The target database as the server describes it (exists = false when there is none).
+struct TargetFacts
+{
+    bool exists = false;
+    QString oid, owner, encoding, collate, ctype, tablespace, connLimit, provider, icuLocale;
+    bool ownedByUs = false;
+};
+
+Result<TargetFacts> readTarget(PgSession& s, const QString& target)
+{
+    const bool v15 = s.serverVersion() >= 150000;
+    auto rows = s.query("SELECT d.oid::text, pg_get_userbyid(d.datdba), "
+                        "pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, t.spcname, "
+                        "d.datconnlimit::text, pg_has_role(current_user, d.datdba, 'MEMBER')::text, " +
+                            QByteArray(v15 ? "d.datlocprovider::text, d.daticulocale"
+                                           : "'c', NULL") +
+                            " FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace "
+                            "WHERE d.datname = $1",
+                        {target});
+    if (!rows)
+        return rows.error();
+    TargetFacts f;
+    if (rows->isEmpty())
+        return f;
+    const QStringList& r = rows->first();
+    f.exists = true;
+    f.oid = r[0];
+    f.owner = r[1];
+    f.encoding = r[2];
+    f.collate = r[3];
+    f.ctype = r[4];
+    f.tablespace = r[5];
+    f.connLimit = r[6];
+    f.ownedByUs = r[7] == QLatin1String("true");
+    f.provider = r[8];
+    f.icuLocale = r[9];
+    return f;
+}
+
+// CREATE DATABASE for the scratch database, shaped like the target; then the target's
+// database-level settings, privileges and comment.
+QList<QByteArray> scratchSql(PgSession& s, const QString& scratch, const TargetFacts& t,
+                             QString* problem)
+{
+    const QByteArray name = PgSession::identifier(scratch);
+    QByteArray create = "CREATE DATABASE " + name + " TEMPLATE template0";
+    if (!t.exists)
+        return {create};
+    create += " OWNER " + PgSession::identifier(t.owner) + " ENCODING " + s.literal(t.encoding) +
+              " LC_COLLATE " + s.literal(t.collate) + " LC_CTYPE " + s.literal(t.ctype) +
+              " CONNECTION LIMIT " + t.connLimit.toLatin1();
+    // Naming a tablespace needs CREATE on it, even pg_default: only when it is another one.
+    if (t.tablespace != QLatin1String("pg_default"))
+        create += " TABLESPACE " + PgSession::identifier(t.tablespace);
+    if (t.provider == QLatin1String("i"))
+        create += " LOCALE_PROVIDER icu ICU_LOCALE " + s.literal(t.icuLocale);
+    QList<QByteArray> sql{create};
+
+    auto settings = s.query("SELECT coalesce(r.rolname, ''), unnest(st.setconfig) FROM "
+                            "pg_db_role_setting st LEFT JOIN pg_roles r ON r.oid = st.setrole "
+                            "WHERE st.setdatabase = $1::oid",
+                            {t.oid});
+    auto acl = s.query("SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE "
+                       "quote_ident(pg_get_userbyid(a.grantee)) END, a.privilege_type, "
+                       "a.is_grantable::text FROM pg_database d, aclexplode(d.datacl) a WHERE "
+                       "d.oid = $1::oid",
+                       {t.oid});
+    auto hasAcl = s.value("SELECT (datacl IS NOT NULL)::text FROM pg_database WHERE oid = $1::oid",
+                          {t.oid});
+    auto comment = s.value("SELECT shobj_description($1::oid, 'pg_database')", {t.oid});
+    if (!settings || !acl || !hasAcl || !comment) {
+        *problem = (!settings ? settings.error() : !acl ? acl.error()
+                                               : !hasAcl ? hasAcl.error()
+                                                         : comment.error())
+                       .message;
+        return {};
+    }
+    for (const QStringList& row : settings.value()) {
+        const qsizetype eq = row[1].indexOf(QLatin1Char('='));
+        const QString key = row[1].left(eq), value = row[1].mid(eq + 1);
+        const QByteArray v = isListSetting(key) ? value.toUtf8() : s.literal(value);
+        QByteArray alter = "ALTER DATABASE " + name;
+        if (!row[0].isEmpty())
+            alter = "ALTER ROLE " + PgSession::identifier(row[0]) + " IN DATABASE " + name;
+        sql << alter + " SET " + PgSession::identifier(key) + " = " + v;
+    }
+    if (hasAcl.value() == QLatin1String("true")) {
+        sql << "REVOKE ALL ON DATABASE " + name + " FROM PUBLIC";
+        for (const QStringList& row : acl.value())
+            sql << "GRANT " + row[1].toLatin1() + " ON DATABASE " + name + " TO " +
+                       row[0].toUtf8() +
+                       (row[2] == QLatin1String("true") ? " WITH GRANT OPTION" : "");
+    }
+    if (!comment->isNull())
+        sql << "COMMENT ON DATABASE " + name + " IS " + s.literal(comment.value());
+    return sql;
+}
+
+} // namespace
+
+QString PgRestore::asideName(const QString& target, const QDateTime& utc)
+{
+    return fitName(target, QStringLiteral("_strata_before_restore_") +
+                               utc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")));
+}
+
+Result<QStringList> pgOtherSessions(PgSession& session, const QString& database)
+{
+    auto rows = session.query(
+        "SELECT pid::text, coalesce(usename, '?'), coalesce(application_name, ''), "
+        "coalesce(host(client_addr), 'local socket'), to_char(backend_start AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD HH24:MI:SS') FROM pg_stat_activity WHERE datname = $1 AND pid <> "
+        "pg_backend_pid() ORDER BY backend_start",
+        {database});
+    if (!rows)
+        return rows.error();
+    QStringList out;
+    for (const QStringList& r : rows.value())
+        out << QStringLiteral("pid %1, user %2, application '%3', from %4, since %5 UTC")
+                   .arg(r[0], r[1], r[2], r[3], r[4]);
+    return out;
+}
+
+Status PgRestore::verify(const BackupEntry& backup, const Environment& env,
+                         const RestoreOptions& options)
+{
+    if (auto problem = manifestProblem(backup))
+        return *problem;
+    auto tools = PgTools::locate(versionNumber(backup.manifest.serverVersion));
+    if (!tools)
+        return tools.error();
+    return verifyPayload(backup, tools->pgRestore(), env, options);
+}
+
+Result<RestoreOutcome> PgRestore::refuse(RestoreFailure kind, const Error& error)
+{
+    m_lastFailure = kind;
+    return error;
+}
+
+Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Environment& env,
+                                          const RestoreOptions& options)
+{
+    m_lastFailure = RestoreFailure::None;
+    QElapsedTimer total, phase;
+    total.start();
+    phase.start();
+    RestoreOutcome outcome;
+    outcome.target = env.displayLocation();
+    const QString target = pgTargetDatabase(env);
+    auto progress = [&](RestorePhase p, qint64 done, qint64 all) {
+        if (options.progress)
+            options.progress(p, done, all);
+    };
+
+    // 1. The backup itself, before anything on the server.
+    if (auto problem = manifestProblem(backup))
+        return refuse(RestoreFailure::Refused, *problem);
+
+    // 2. The maintenance connection: another database of the same server.
+    std::unique_ptr<PgSession> admin;
+    QStringList tried;
+    for (const QString& db : {QStringLiteral("postgres"), QStringLiteral("template1")}) {
+        if (db == target)
+            continue;
+        auto s = PgSession::open(pgEnvironmentFor(env, db), kConnectTimeoutMs);
+        if (s) {
+            admin = std::move(s).value();
+            break;
+        }
+        tried << s.error().message;
+    }
+    if (!admin)
+        return refuse(RestoreFailure::Failed,
+                      Error{QStringLiteral("a restore renames databases, which must be done from "
+                                           "another database of the server (postgres or "
+                                           "template1), and neither could be reached: %1")
+                                .arg(tried.join(QStringLiteral("; "))),
+                            {}, 0, 0, {}});
+    PgSession& s = *admin;
+    auto tools = PgTools::locate(s.serverVersion());
+    if (!tools)
+        return refuse(RestoreFailure::Failed, tools.error());
+    if (Status v = verifyPayload(backup, tools->pgRestore(), env, options); !v)
+        return refuse(RestoreFailure::Refused, v.error());
+    outcome.copyMs = phase.restart();
+
+    // The role's rights and the target's shape; other sessions refuse the restore now rather
+    // than after the whole pg_restore.
+    auto role = s.query("SELECT current_user, rolsuper::text, rolcreatedb::text FROM pg_roles "
+                        "WHERE rolname = current_user");
+    if (!role || role->isEmpty())
+        return refuse(RestoreFailure::Failed,
+                      role ? Error{QStringLiteral("cannot read the role's privileges"), {}, 0, 0, {}}
+                           : role.error());
+    const QString user = role->first()[0];
+    const bool super = role->first()[1] == QLatin1String("true");
+    if (!super && role->first()[2] != QLatin1String("true"))
+        return refuse(RestoreFailure::Refused,
+                      Error{QStringLiteral("role %1 lacks the CREATEDB privilege, which a restore "
+                                           "needs to create the scratch database it restores "
+                                           "into (a superuser can grant it: ALTER ROLE %1 "
+                                           "CREATEDB); nothing was changed")
+                                .arg(user),
+                            {}, 0, 0, {}});
+    auto facts = readTarget(s, target);
+    if (!facts)
+        return refuse(RestoreFailure::Failed, facts.error());
+    if (facts->exists && !super && !facts->ownedByUs)
+        return refuse(RestoreFailure::Refused,
+                      Error{QStringLiteral("role %1 does not own database %2 (its owner is %3), "
+                                           "and only the owner may rename it for the swap; "
+                                           "nothing was changed")
+                                .arg(user, target, facts->owner),
+                            {}, 0, 0, {}});
+    auto busy = [&](const QStringList& sessions, const QString& when) {
+        return Error{QStringLiteral("%1 other session%2 connected to database %3 (%4) — a restore "
+                                    "replaces the database, so it needs them gone; close them "
+                                    "and try again (Strata does not end them). %5")
+                         .arg(sessions.size())
+                         .arg(sessions.size() == 1 ? QStringLiteral(" is") : QStringLiteral("s are"))
+                         .arg(target, sessions.join(QStringLiteral("; ")), when),
+                     {}, 0, 0, {}};
+    };
+    if (facts->exists) {
+        auto others = pgOtherSessions(s, target);
+        if (!others)
+            return refuse(RestoreFailure::Failed, others.error());
+        if (!others->isEmpty())
+            return refuse(RestoreFailure::Busy,
+                          busy(others.value(), QStringLiteral("Nothing was changed.")));
+    }
+
+    // 3. The scratch database, restored and counted. From here a failure drops it.
+    const QString scratch = fitName(target, QStringLiteral("_strata_restore_") +
+                                                QString::number(QRandomGenerator::global()->bounded(
+                                                                    0x1000000),
+                                                                16));
+    QString problem;
+    const QList<QByteArray> createSql = scratchSql(s, scratch, facts.value(), &problem);
+    if (createSql.isEmpty())
+        return refuse(RestoreFailure::Failed,
+                      Error{QStringLiteral("cannot read database %1's settings: %2")
+                                .arg(target, problem),
+                            {}, 0, 0, {}});
+    if (auto e = s.exec(createSql.first()))
+        return refuse(RestoreFailure::Failed,
+                      Error{QStringLiteral("cannot create the scratch database %1: %2")
+                                .arg(scratch, e->describe()),
+                            {}, 0, 0, {}});
+    auto discard = [&](RestoreFailure kind, Error e) {
+        if (auto dropped = s.exec("DROP DATABASE IF EXISTS " + PgSession::identifier(scratch)))
+            e.message += QStringLiteral(" (the scratch database %1 could not be dropped: %2; drop "
+                                        "it by hand)")
+                             .arg(scratch, dropped->describe());
+        return refuse(kind, e);
+    };
+    for (qsizetype i = 1; i < createSql.size(); ++i)
+        if (auto e = s.exec(createSql[i]))
+            return discard(RestoreFailure::Failed,
+                           Error{QStringLiteral("cannot give the scratch database %1 the "
+                                                "target's settings: %2")
+                                     .arg(scratch, e->describe()),
+                                 {}, 0, 0, QString::fromUtf8(createSql[i])});
+
+    auto conninfo = pgToolConninfo(env, scratch);
+    if (!conninfo)
+        return discard(RestoreFailure::Failed, conninfo.error());
+    const int jobs = qBound(1, QThread::idealThreadCount(), 4);
+    const qint64 entries = qMax(1, backup.manifest.archiveEntries);
+    qint64 done = 0;
+    progress(RestorePhase::Check, 0, entries);
+    auto restored = PgTools::run(
+        tools->pgRestore(),
+        {QStringLiteral("--dbname=") + conninfo.value(), QStringLiteral("--exit-on-error"),
+         QStringLiteral("--no-password"), QStringLiteral("--jobs=%1").arg(jobs),
+         QStringLiteral("--verbose"), backup.payloadPath()},
+        env, [&](const QString& line) {
+            if (line.contains(QLatin1String("creating ")) ||
+                line.contains(QLatin1String("processing data")) ||
+                line.contains(QLatin1String("finished item")))
+                progress(RestorePhase::Check, qMin(++done, entries), entries);
+        });
+    if (!restored)
+        return discard(RestoreFailure::Failed,
+                       Error{QStringLiteral("the backup could not be restored into the scratch "
+                                            "database: %1; %2 is untouched")
+                                 .arg(restored.error().message, target),
+                             backup.payloadPath(), 0, 0, {}});
+    {
+        // Counted on a connection of its own, closed before the scratch database is dropped or
+        // renamed (both need it free).
+        Result<QList<TableRows>> rows = Error{};
+        if (auto scratchSession = PgSession::open(pgEnvironmentFor(env, scratch), kConnectTimeoutMs))
+            rows = countPgRows(*scratchSession.value());
+        else
+            rows = scratchSession.error();
+        if (!rows)
+            return discard(RestoreFailure::Failed, rows.error());
+        const QString diff = compareRowCounts(backup.manifest.rows, rows.value());
+        if (!diff.isEmpty())
+            return discard(RestoreFailure::Refused,
+                           Error{QStringLiteral("the restored rows differ from the backup's "
+                                                "manifest: %1; %2 is untouched")
+                                     .arg(diff, target),
+                                 backup.payloadPath(), 0, 0, {}});
+    }
+    progress(RestorePhase::Check, entries, entries);
+    outcome.checkMs = phase.restart();
+
+    // 4. The swap: both renames in one transaction. A session that connected meanwhile makes
+    //    the rename fail (55006) even if it slips in after this check.
+    progress(RestorePhase::Swap, 0, 1);
+    QByteArray swap = "BEGIN; ";
+    if (facts->exists) {
+        auto others = pgOtherSessions(s, target);
+        if (!others)
+            return discard(RestoreFailure::Failed, others.error());
+        if (!others->isEmpty())
+            return discard(RestoreFailure::Busy,
+                           busy(others.value(), QStringLiteral("The restored copy was dropped; "
+                                                               "the database is unchanged.")));
+        outcome.safetyCopy = asideName(target, QDateTime::currentDateTimeUtc());
+        swap += "ALTER DATABASE " + PgSession::identifier(target) + " RENAME TO " +
+                PgSession::identifier(outcome.safetyCopy) + "; ";
+    }
+    swap += "ALTER DATABASE " + PgSession::identifier(scratch) + " RENAME TO " +
+            PgSession::identifier(target) + "; COMMIT";
+    if (auto e = s.exec(swap)) {
+        s.exec("ROLLBACK");
+        outcome.safetyCopy.clear();
+        if (e->sqlstate == QLatin1String("55006")) {
+            auto others = pgOtherSessions(s, target);
+            return discard(RestoreFailure::Busy,
+                           busy(others ? others.value() : QStringList{},
+                                QStringLiteral("The restored copy was dropped; the database is "
+                                               "unchanged.")));
+        }
+        return discard(RestoreFailure::Failed,
+                       Error{QStringLiteral("cannot swap the databases: %1; %2 is unchanged")
+                                 .arg(e->describe(), target),
+                             {}, 0, 0, {}});
+    }
+    progress(RestorePhase::Swap, 1, 1);
+    outcome.swapMs = phase.elapsed();
+    outcome.totalMs = total.elapsed();
+    return outcome;
+}
+
+} // namespace strata
