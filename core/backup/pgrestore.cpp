@@ -419,6 +419,14 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                            busy(others.value(), QStringLiteral("The restored copy was dropped; "
                                                                "the database is unchanged.")));
         outcome.safetyCopy = asideName(target, QDateTime::currentDateTimeUtc());
+        auto taken = s.value("SELECT count(*) FROM pg_database WHERE datname = $1",
+                             {outcome.safetyCopy});
+        if (!taken || taken.value() != QLatin1String("0")) // two restores in one second
+            outcome.safetyCopy = fitName(outcome.safetyCopy.left(kMaxIdentifierBytes - 7),
+                                         QLatin1Char('_') +
+                                             QString::number(QRandomGenerator::global()->bounded(
+                                                                 0x100000),
+                                                             16));
         swap += "ALTER DATABASE " + PgSession::identifier(target) + " RENAME TO " +
                 PgSession::identifier(outcome.safetyCopy) + "; ";
     }

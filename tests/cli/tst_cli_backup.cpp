@@ -1,7 +1,8 @@
 // `strata backup`, `strata backups` and `strata restore`, run as a real process (STRATA_BINARY)
 // on the demo and on temporary projects, each test with a private HOME and XDG folders: back up,
 // break the database, restore, data back; --json parses; --before V; a damaged backup refused
-// with exit 1; protected environments need the confirmation; PostgreSQL says it is not there yet.
+// with exit 1; protected environments need the confirmation; an unreachable PostgreSQL server is
+// a failure (exit 1) that says so (the PostgreSQL round trip: tst_cli_pg_backup).
 
 #include "testsupport.h"
 
@@ -54,7 +55,7 @@ private slots:
     void protectedEnvironmentNeedsConfirm();
     void usageErrors_data();
     void usageErrors();
-    void postgresSaysNotYet();
+    void postgresUnreachableExitsOne();
 
 private:
     Run strata(const QStringList& args);
@@ -278,21 +279,21 @@ void TestCliBackup::usageErrors()
     QVERIFY2(r.exitCode == 2, qPrintable(QString::number(r.exitCode) + r.both()));
 }
 
-void TestCliBackup::postgresSaysNotYet()
+void TestCliBackup::postgresUnreachableExitsOne()
 {
     const QString root = m_tmp->filePath(QStringLiteral("pgproject"));
     QVERIFY(writeFile(root + QStringLiteral("/strata.toml"),
                       "[[database]]\nbinding = \"PG\"\ndialect = \"postgres\"\nmigrations = "
                       "\"migrations\"\n[database.env.local]\nurl = "
-                      "\"postgresql://app@127.0.0.1:5432/app\"\n"));
+                      "\"postgresql://app@127.0.0.1:1/app\"\n"));
     QVERIFY(QDir().mkpath(root + QStringLiteral("/migrations")));
     const Run r = strata({QStringLiteral("--project"), root, QStringLiteral("backup")});
-    QCOMPARE(r.exitCode, 2);
-    QVERIFY2(r.err.contains(QLatin1String("pg_dump")), qPrintable(r.err));
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QLatin1String("cannot connect")), qPrintable(r.err));
     const Run restore = strata({QStringLiteral("--project"), root, QStringLiteral("restore"),
                                 QStringLiteral("--before"), QStringLiteral("2")});
-    QCOMPARE(restore.exitCode, 2);
-    QVERIFY2(restore.err.contains(QLatin1String("pg_dump")), qPrintable(restore.err));
+    QCOMPARE(restore.exitCode, 1);
+    QVERIFY2(restore.err.contains(QLatin1String("no backup of PG")), qPrintable(restore.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliBackup)
