@@ -53,7 +53,13 @@ Status prepareDatabases(const QString& dir)
             const qsizetype keep = env.isProtected ? n / 2 : n - std::max<qsizetype>(1, n / 4);
             if (keep <= 0)
                 continue;
-            Migrator migrator(project.value(), db.binding, env.name);
+            // Seeding makes the demo's starting state: it is not an apply anyone could want to
+            // undo, so protected environments take no restore points here.
+            Project seeding = project.value();
+            for (Database& d : seeding.databases)
+                for (Environment& e : d.environments)
+                    e.isProtected = false;
+            Migrator migrator(seeding, db.binding, env.name);
             RunOptions options;
             options.toVersion = files->at(keep - 1).version;
             auto report = migrator.up(options);

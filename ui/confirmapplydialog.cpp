@@ -58,7 +58,9 @@ ConfirmApplyDialog::ConfirmApplyDialog(const ConfirmRequest& request, QWidget* p
     if (request.isProtected) {
         auto* warning =
             new QLabel(QStringLiteral("<span style=\"color:#8a4b00\"><b>%1</b> is a protected "
-                                      "environment.</span> Type its name to confirm:")
+                                      "environment.</span> A backup is taken before each "
+                                      "migration (a restore point: <tt>strata restore --before "
+                                      "V</tt>). Type its name to confirm:")
                            .arg(request.environment.toHtmlEscaped()));
         warning->setWordWrap(true);
         layout->addWidget(warning);

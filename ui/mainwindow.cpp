@@ -423,11 +423,18 @@ void MainWindow::onApplyFinished(const ApplyOutcome& outcome)
         showDryRunReport(outcome);
         return;
     }
-    statusBar()->showMessage(QStringLiteral("Applied %1 migration%2 to %3 in %4")
-                                 .arg(outcome.steps.size())
-                                 .arg(outcome.steps.size() == 1 ? QString() : QStringLiteral("s"))
-                                 .arg(target, formatDuration(outcome.elapsedMs)),
-                             10000);
+    qsizetype restorePoints = 0;
+    for (const StepResult& s : outcome.steps)
+        restorePoints += s.backupId.isEmpty() ? 0 : 1;
+    statusBar()->showMessage(
+        QStringLiteral("Applied %1 migration%2 to %3 in %4%5")
+            .arg(outcome.steps.size())
+            .arg(outcome.steps.size() == 1 ? QString() : QStringLiteral("s"))
+            .arg(target, formatDuration(outcome.elapsedMs),
+                 restorePoints == 0 ? QString()
+                                    : QStringLiteral(", a restore point before each (strata "
+                                                     "restore --before V)")),
+        10000);
 }
 
 void MainWindow::showDryRunReport(const ApplyOutcome& outcome)

@@ -62,6 +62,8 @@ void MigrationDetailsView::setEntry(const MigrationEntry* entry)
         if (a->baseline)
             applied += QStringLiteral(" (baseline: recorded, never run by Strata)");
         facts << applied;
+        if (!a->backupId.isEmpty())
+            facts << QStringLiteral("restore point %1").arg(a->backupId);
     }
     if (entry->file && !entry->file->transactional)
         facts << QStringLiteral("runs without a transaction");

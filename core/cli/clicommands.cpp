@@ -213,6 +213,8 @@ void CliCommands::printStatus(const DatabaseStatus& st)
                 m_out << "  " << formatDuration(e.applied->durationMs);
             if (!e.applied->appliedBy.isEmpty())
                 m_out << "  " << e.applied->appliedBy;
+            if (!e.applied->backupId.isEmpty())
+                m_out << "  restore point " << e.applied->backupId;
         }
         m_out << "\n";
     }
