@@ -83,6 +83,12 @@ PgScratchDatabase::~PgScratchDatabase()
         pqxx::nontransaction tx(admin);
         tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(m_name.toStdString()) +
                 " WITH (FORCE)");
+        // What a restore kept aside (<name>_strata_before_restore_<time>) goes too.
+        const pqxx::result aside = tx.exec_params(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+            m_name.toStdString() + "_strata_");
+        for (const auto& row : aside)
+            tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(row[0].c_str()) + " WITH (FORCE)");
         for (const QString& role : m_roles)
             tx.exec("DROP ROLE IF EXISTS " + tx.quote_name(role.toStdString()));
     } catch (const std::exception& e) {
@@ -100,9 +106,28 @@ QString PgScratchDatabase::url() const
 
 QString PgScratchDatabase::conninfo() const { return conninfoWithDb(m_name); }
 
+void PgScratchDatabase::disconnect()
+{
+    m_conn.reset();
+}
+
+bool PgScratchDatabase::connected()
+{
+    if (m_conn)
+        return true;
+    if (m_name.isEmpty())
+        return false;
+    try {
+        m_conn = std::make_unique<pqxx::connection>(conninfo().toStdString());
+    } catch (const std::exception& e) {
+        qWarning("cannot connect to %s: %s", qPrintable(m_name), e.what());
+    }
+    return m_conn != nullptr;
+}
+
 bool PgScratchDatabase::exec(const QString& sql)
 {
-    if (!m_conn)
+    if (!connected())
         return false;
     try {
         pqxx::nontransaction tx(*m_conn);
@@ -117,7 +142,7 @@ bool PgScratchDatabase::exec(const QString& sql)
 QList<QStringList> PgScratchDatabase::query(const QString& sql)
 {
     QList<QStringList> rows;
-    if (!m_conn)
+    if (!connected())
         return rows;
     try {
         pqxx::nontransaction tx(*m_conn);

@@ -21,8 +21,8 @@ QString pgServerConninfo(QString* why = nullptr);
 QString pgHost();
 int pgPort();
 
-// A database of its own on the test server, created empty and dropped (with its connections) when
-// the object goes. `tag` ends up in its name, for reading the server's log.
+// A database of its own on the test server, created empty and dropped (with its connections, and
+// with any database a restore kept aside beside it) when the object goes. `tag` ends up in its name, for reading the server's log.
 class PgScratchDatabase final
 {
 public:
@@ -38,6 +38,10 @@ public:
     QString url() const;
     QString conninfo() const;
 
+    // Closes this object's own connection (a restore refuses while other sessions are
+    // connected); the next query connects again.
+    void disconnect();
+
     // Runs SQL (several statements allowed) on this database; false (with a qWarning) on failure.
     bool exec(const QString& sql);
     // Each row as column texts; NULL is a null QString. Empty (with a qWarning) on failure.
@@ -50,6 +54,8 @@ public:
     QString createPasswordRole(const QString& prefix, QString* password);
 
 private:
+    bool connected(); // connects when not connected; false (with a qWarning) when it cannot
+
     QString m_name;
     QString m_error;
     QStringList m_roles;
