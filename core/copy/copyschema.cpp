@@ -66,7 +66,8 @@ bool CopySchemaPlan::blocked() const
 
 QStringList foreignKeyOrder(const Schema& schema, QStringList* cycle)
 {
-    // Kahn's algorithm on "referenced before referencing", ties broken by name.
+    // Repeatedly the first table (by name) whose referenced tables are all placed; when none is,
+    // a cycle: its first table by name goes next, before a table it references.
     QMap<QString, QSet<QString>> needs; // table → tables it references (that exist)
     for (const Table& t : schema.tables) {
         QSet<QString>& n = needs[t.name];
@@ -76,38 +77,40 @@ QStringList foreignKeyOrder(const Schema& schema, QStringList* cycle)
     }
     QStringList order;
     QSet<QString> placed;
-    bool progress = true;
-    while (progress) {
-        progress = false;
-        for (auto it = needs.begin(); it != needs.end(); ++it) {
+    while (placed.size() < needs.size()) {
+        QString next, forced;
+        for (auto it = needs.cbegin(); it != needs.cend() && next.isEmpty(); ++it) {
             if (placed.contains(it.key()))
                 continue;
+            if (forced.isEmpty())
+                forced = it.key();
             bool ready = true;
             for (const QString& dep : it.value())
-                if (!placed.contains(dep)) {
-                    ready = false;
-                    break;
-                }
-            if (ready) {
-                order << it.key();
-                placed.insert(it.key());
-                progress = true;
-            }
+                ready = ready && placed.contains(dep);
+            if (ready)
+                next = it.key();
         }
-    }
-    for (auto it = needs.begin(); it != needs.end(); ++it)
-        if (!placed.contains(it.key())) {
-            order << it.key();
+        if (next.isEmpty()) {
+            next = forced;
             if (cycle)
-                *cycle << it.key();
+                *cycle << forced;
         }
+        order << next;
+        placed.insert(next);
+    }
     return order;
 }
 
-CopySchemaPlan planCopySchema(const Schema& source, Dialect target)
+CopySchemaPlan planCopySchema(const Schema& source, const QStringList& domains, Dialect target)
 {
     CopySchemaPlan plan;
     DialectTranslator translator(target);
+
+    // Domains: the engine writes a domain's base type, NOT NULL, DEFAULT and CHECKs on each
+    // column of it.
+    for (const QString& sql : domains)
+        addNotes(plan, QStringLiteral("domain"), translator.translate(sql + QLatin1Char(';')),
+                 false);
 
     // Enum types first: the engine turns a column of an enum type into TEXT with a CHECK of its
     // labels, which it can only do once it has seen the type.
@@ -133,11 +136,11 @@ CopySchemaPlan planCopySchema(const Schema& source, Dialect target)
                                    true};
         plan.tables << tp;
     }
-    if (!cycle.isEmpty())
-        plan.notes << CopyNote{QStringLiteral("tables ") + cycle.join(QStringLiteral(", ")),
-                               QStringLiteral("note"),
-                               QStringLiteral("their foreign keys form a cycle: loaded in name "
-                                              "order, foreign keys checked once all rows are in"),
+    for (const QString& name : std::as_const(cycle))
+        plan.notes << CopyNote{QStringLiteral("table ") + name, QStringLiteral("note"),
+                               QStringLiteral("in a cycle of foreign keys: loaded before a table "
+                                              "it references (the keys are checked once all "
+                                              "rows are in)"),
                                false};
 
     for (const QString& name : order) {

@@ -8,7 +8,8 @@
 // blocks the copy; an index or view it cannot translate is left out, with the reason.
 //
 // Tables come in foreign-key order (referenced tables first); tables in a cycle follow, in name
-// order, and are loaded with the foreign keys off like the others (checked at the end).
+// order before a table they reference; every table is loaded with the foreign keys off, and
+// they are checked at the end.
 
 #include "project.h"
 #include "schema.h"
@@ -52,7 +53,8 @@ struct CopySchemaPlan
     bool blocked() const;
 };
 
-CopySchemaPlan planCopySchema(const Schema& source, Dialect target);
+// `domains`: the source's CREATE DOMAIN statements (the schema model has no domains).
+CopySchemaPlan planCopySchema(const Schema& source, const QStringList& domains, Dialect target);
 
 // Table names with every table after the tables it references (self-references ignored);
 // tables in a cycle last, by name, listed in `cycle` too.

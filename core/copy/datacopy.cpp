@@ -281,7 +281,14 @@ CopyReport DataCopy::run(const CopyOptions& options)
     connection.value().reset();
     if (!schema)
         return fail(CopyFailureKind::Failed, schema.error());
-    const CopySchemaPlan plan = planCopySchema(schema.value(), m_dialect);
+    auto opened = PgCopySource::open(m_source);
+    if (!opened)
+        return fail(CopyFailureKind::Failed, opened.error());
+    PgCopySource& source = *opened.value();
+    auto domains = source.domainStatements();
+    if (!domains)
+        return fail(CopyFailureKind::Failed, domains.error());
+    const CopySchemaPlan plan = planCopySchema(schema.value(), domains.value(), m_dialect);
     report.notes = plan.notes;
     for (const CopyTablePlan& t : plan.tables)
         report.tables << TableCopyResult{t.source, t.target, -1, -1,
@@ -321,10 +328,6 @@ CopyReport DataCopy::run(const CopyOptions& options)
     report.schemaMs = phase.restart();
 
     // 3. The rows, all from one snapshot of the source.
-    auto opened = PgCopySource::open(m_source);
-    if (!opened)
-        return fail(CopyFailureKind::Failed, opened.error());
-    PgCopySource& source = *opened.value();
     if (Status s = source.begin(); !s)
         return fail(CopyFailureKind::Failed, s.error());
     if (auto all = source.tableNames())

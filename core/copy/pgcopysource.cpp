@@ -128,6 +128,29 @@ Result<SourceTable> PgCopySource::describe(const QString& modelName)
     return table;
 }
 
+Result<QStringList> PgCopySource::domainStatements()
+{
+    ResultHolder r(PQexec(
+        m_conn,
+        "SELECT 'CREATE DOMAIN ' || CASE WHEN n.nspname = 'public' THEN quote_ident(t.typname) "
+        "  ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END || ' AS ' || "
+        "  format_type(t.typbasetype, t.typtypmod) || coalesce(' DEFAULT ' || t.typdefault, '') "
+        "  || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END || coalesce((SELECT "
+        "  string_agg(' CONSTRAINT ' || quote_ident(c.conname) || ' ' || "
+        "  pg_get_constraintdef(c.oid), '' ORDER BY c.conname) FROM pg_constraint c "
+        "  WHERE c.contypid = t.oid), '') "
+        "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' "
+        "AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass "
+        "  AND e.objid = t.oid AND e.deptype = 'e') ORDER BY t.oid"));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
+        return error(QStringLiteral("cannot read the source's domains"));
+    QStringList out;
+    for (int i = 0; i < PQntuples(r.r); ++i)
+        out << QString::fromUtf8(PQgetvalue(r.r, i, 0));
+    return out;
+}
+
 Result<QStringList> PgCopySource::tableNames()
 {
     ResultHolder r(PQexec(

@@ -53,6 +53,8 @@ public:
 
     // The table's columns with their base types (domains resolved).
     Result<SourceTable> describe(const QString& modelName);
+    // CREATE DOMAIN statements for the user's domains, in creation order.
+    Result<QStringList> domainStatements();
     // Every user table, named as the schema model names them (extensions' tables left out).
     Result<QStringList> tableNames();
     Result<qint64> count(const SourceTable& table);
