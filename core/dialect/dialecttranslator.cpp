@@ -87,6 +87,7 @@ public:
     ObjectTranslator objects;
     DmlTranslator dml;
     AlterTranslator alters;
+    PgTree tree; // each file's parse tree, in blocks kept from one file to the next
 };
 
 namespace {
@@ -265,7 +266,7 @@ TranslationResult DialectTranslator::translate(const QString& sql, const QString
 
     PgQueryParseResult parsed = pg_query_parse(utf8.constData());
     if (!parsed.error) {
-        PgTree tree;
+        PgTree& tree = m_impl->tree;
         if (tree.parse(parsed.parse_tree, std::strlen(parsed.parse_tree))) {
             for (const PgNode& s : tree.root()["stmts"]) {
                 const int location = int(s["stmt_location"].integer());
@@ -324,7 +325,7 @@ TranslationResult DialectTranslator::translate(const QString& sql, const QString
                     m_impl->ctx.current = nullptr;
                 }
             } else {
-                PgTree tree;
+                PgTree& tree = m_impl->tree;
                 if (tree.parse(one.parse_tree, std::strlen(one.parse_tree)))
                     for (const PgNode& s : tree.root()["stmts"])
                         m_impl->statement(result, source, s["stmt"], 0, int(text.size()),

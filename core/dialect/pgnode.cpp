@@ -1,12 +1,14 @@
 #include "pgnode.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace strata {
 
 const PgNode& PgNode::null()
 {
-    static const PgNode n;
+    static const PgNode n{};
     return n;
 }
 
@@ -14,15 +16,16 @@ const PgNode& PgNode::operator[](std::string_view key) const
 {
     if (m_kind != Kind::Object)
         return null();
-    for (int i = 0; i < m_count; ++i)
-        if (m_children[i].m_key == key)
-            return m_children[i];
+    const std::size_t size = key.size();
+    for (const PgNode* c = m_children; c != m_children + m_size; ++c)
+        if (c->m_keySize == size && std::memcmp(c->m_key, key.data(), size) == 0)
+            return *c;
     return null();
 }
 
 const PgNode& PgNode::at(int i) const
 {
-    if ((m_kind != Kind::Array && m_kind != Kind::Object) || i < 0 || i >= m_count)
+    if (!hasChildren() || i < 0 || std::uint32_t(i) >= m_size)
         return null();
     return m_children[i];
 }
@@ -32,40 +35,37 @@ long long PgNode::integer() const
     if (m_kind != Kind::Number)
         return 0;
     long long v = 0;
-    std::from_chars(m_text.data(), m_text.data() + m_text.size(), v);
+    std::from_chars(m_text, m_text + m_size, v);
     return v;
 }
 
-std::string_view PgNode::tag() const
-{
-    return m_kind == Kind::Object && m_count == 1 ? m_children[0].m_key : std::string_view();
-}
-
-const PgNode& PgNode::body() const
-{
-    return m_kind == Kind::Object && m_count == 1 ? m_children[0] : null();
-}
-
-PgNode* PgTree::allocate(int count)
+PgNode* PgTree::allocate(std::uint32_t count)
 {
     if (count == 0)
         return nullptr;
-    if (m_blockUsed + count > m_blockSize) {
-        m_blockSize = std::max(m_nextBlockSize, count);
-        m_nextBlockSize = 4096;
-        m_blocks.push_back(std::make_unique<PgNode[]>(std::size_t(m_blockSize)));
+    constexpr std::uint32_t blockSize = 8192;
+    while (m_block < m_blocks.size() && m_blockUsed + count > m_blockSizes[m_block]) {
+        ++m_block;
         m_blockUsed = 0;
     }
-    PgNode* p = m_blocks.back().get() + m_blockUsed;
+    if (m_block == m_blocks.size()) {
+        const std::uint32_t size = std::max(blockSize, count);
+        m_blocks.push_back(std::make_unique_for_overwrite<PgNode[]>(size));
+        m_blockSizes.push_back(size);
+        m_blockUsed = 0;
+    }
+    PgNode* p = m_blocks[m_block].get() + m_blockUsed;
     m_blockUsed += count;
     return p;
 }
 
 // A recursive-descent reader of the JSON libpg_query writes (no exotic forms; \u escapes are
 // decoded, surrogate pairs included). Children of one object or array are gathered on a shared
-// stack and then moved into one contiguous block.
+// stack and then copied into one contiguous run of a block.
 struct PgTree::Parser
 {
+    using Kind = PgNode::Kind;
+
     PgTree& tree;
     const char* p;
     const char* end;
@@ -165,6 +165,14 @@ struct PgTree::Parser
         return tree.m_decoded.back();
     }
 
+    static void setText(PgNode& n, Kind kind, std::string_view text)
+    {
+        n.m_kind = kind;
+        n.m_text = text.data();
+        n.m_size = std::uint32_t(text.size());
+    }
+
+    // Fills every member of `n` but its key.
     void value(PgNode& n)
     {
         skipSpace();
@@ -175,19 +183,22 @@ struct PgTree::Parser
         const char c = *p;
         if (c == '{' || c == '[') {
             const bool object = c == '{';
+            const char close = object ? '}' : ']';
             n.m_kind = object ? Kind::Object : Kind::Array;
+            n.m_children = nullptr;
+            n.m_size = 0;
             ++p;
             const std::size_t base = stack.size();
             skipSpace();
-            while (ok && p < end && *p != (object ? '}' : ']')) {
-                PgNode child;
+            while (ok && p < end && *p != close) {
+                std::string_view key;
                 if (object) {
                     skipSpace();
                     if (p >= end || *p != '"') {
                         ok = false;
                         return;
                     }
-                    child.m_key = string();
+                    key = string();
                     skipSpace();
                     if (p >= end || *p != ':') {
                         ok = false;
@@ -195,7 +206,10 @@ struct PgTree::Parser
                     }
                     ++p;
                 }
+                PgNode child;
                 value(child);
+                child.m_key = key.data();
+                child.m_keySize = std::uint32_t(key.size());
                 stack.push_back(child);
                 skipSpace();
                 if (p < end && *p == ',')
@@ -207,22 +221,24 @@ struct PgTree::Parser
                 return;
             }
             ++p;
-            const int count = int(stack.size() - base);
+            const auto count = std::uint32_t(stack.size() - base);
             PgNode* children = tree.allocate(count);
-            for (int i = 0; i < count; ++i)
-                children[i] = stack[base + std::size_t(i)];
+            if (count > 0)
+                std::memcpy(static_cast<void*>(children), stack.data() + base, count * sizeof(PgNode));
             stack.resize(base);
             n.m_children = children;
-            n.m_count = count;
+            n.m_size = count;
         } else if (c == '"') {
-            n.m_kind = Kind::String;
-            n.m_text = string();
+            setText(n, Kind::String, string());
         } else if (c == 't' || c == 'f') {
             n.m_kind = Kind::Bool;
-            n.m_text = c == 't' ? "t" : "f";
+            n.m_text = nullptr;
+            n.m_size = c == 't' ? 1 : 0;
             p += c == 't' ? 4 : 5;
         } else if (c == 'n') {
             n.m_kind = Kind::Null;
+            n.m_text = nullptr;
+            n.m_size = 0;
             p += 4;
         } else {
             const char* start = p;
@@ -233,27 +249,24 @@ struct PgTree::Parser
                 ok = false;
                 return;
             }
-            n.m_kind = Kind::Number;
-            n.m_text = std::string_view(start, std::size_t(p - start));
+            setText(n, Kind::Number, std::string_view(start, std::size_t(p - start)));
         }
     }
-
-    using Kind = PgNode::Kind;
 };
 
 bool PgTree::parse(const char* json, std::size_t length)
 {
-    m_json.assign(json, length);
-    // Every value but the root follows a ':', a ',' or a '[': their count (strings may add some)
-    // bounds the nodes, so one block of that size holds the whole tree.
-    std::size_t bound = 1;
-    for (const char c : m_json)
-        bound += c == ':' || c == ',' || c == '[';
-    m_nextBlockSize = int(std::min<std::size_t>(bound, 1 << 20));
-    Parser parser{*this, m_json.data(), m_json.data() + m_json.size(), {}, true};
+    m_decoded.clear();
+    m_block = 0;
+    m_blockUsed = 0;
+    Parser parser{*this, json, json + length, {}, true};
     parser.stack.reserve(256);
-    m_root = PgNode();
+    m_root = PgNode{};
     parser.value(m_root);
+    m_root.m_key = nullptr;
+    m_root.m_keySize = 0;
+    if (!parser.ok)
+        m_root = PgNode{};
     return parser.ok;
 }
 

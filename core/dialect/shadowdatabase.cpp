@@ -1,5 +1,6 @@
 #include "shadowdatabase.h"
 
+#include "ddlschema.h"
 #include "sqliteschemareader.h"
 #include "sqlsplitter.h"
 
@@ -10,13 +11,63 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cstring>
 
 namespace strata {
 namespace {
 
+// FNV-1a over the lower-cased UTF-16 units of a word: the key of ShadowDatabase::m_byWord.
+constexpr std::size_t kHashStart = 14695981039346656037ull;
+
+inline char16_t lowerUnit(char16_t u)
+{
+    return u < 0x80 ? (u >= u'A' && u <= u'Z' ? char16_t(u + 32) : u) : QChar(u).toLower().unicode();
+}
+
+inline std::size_t hashUnit(std::size_t h, char16_t lower)
+{
+    return (h ^ lower) * 1099511628211ull;
+}
+
+std::size_t wordHash(QStringView word)
+{
+    std::size_t h = kHashStart;
+    for (const QChar c : word)
+        h = hashUnit(h, lowerUnit(c.unicode()));
+    return h;
+}
+
+// SQLite's reserved words: written bare, they never name an object (SQLite's grammar accepts
+// only its "fallback" keywords as bare identifiers), so the word index leaves out the common ones.
+bool isReservedWord(const QChar* begin, const QChar* end)
+{
+    const auto n = end - begin;
+    if (n < 2 || n > 13)
+        return false;
+    char w[14];
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t u = begin[i].unicode();
+        if (u >= 0x80)
+            return false;
+        w[i] = char(u >= u'A' && u <= u'Z' ? u + 32 : u);
+    }
+    auto is = [&](const char* word) { return std::memcmp(w, word, std::size_t(n)) == 0; };
+    switch (n) {
+    case 2: return is("on") || is("or") || is("in") || is("is") || is("as");
+    case 3: return is("not") || is("and") || is("set");
+    case 4: return is("null") || is("drop");
+    case 5: return is("table") || is("check") || is("index") || is("where") || is("alter");
+    case 6: return is("create") || is("unique") || is("delete") || is("update");
+    case 7: return is("primary") || is("default") || is("foreign") || is("collate");
+    case 10: return is("constraint") || is("references") || is("deferrable");
+    case 13: return is("autoincrement");
+    default: return false;
+    }
+}
+
 // Reads SQLite SQL token by token, just enough to name the objects a statement is about:
-// identifiers (bare, "quoted", `quoted` or [quoted]) come out lower-cased and unquoted,
-// keywords upper-cased; strings, numbers, symbols and comments are skipped.
+// identifiers and keywords (bare, "quoted", `quoted` or [quoted]) come out lower-cased and
+// unquoted; strings, numbers, symbols and comments are skipped.
 class Scanner final
 {
 public:
@@ -24,6 +75,67 @@ public:
 
     // The next identifier or keyword (empty at the end). `quoted` tells a quoted one apart.
     bool next(QString& word, bool* quoted = nullptr)
+    {
+        switch (advance()) {
+        case Token::End:
+            word.clear();
+            return false;
+        case Token::Quoted:
+            word = m_quoted.toLower();
+            if (quoted)
+                *quoted = true;
+            return true;
+        case Token::Bare:
+            break;
+        }
+        word.resize(m_p - m_begin);
+        QChar* out = word.data();
+        for (const QChar* c = m_begin; c < m_p; ++c)
+            *out++ = QChar(lowerUnit(c->unicode()));
+        if (quoted)
+            *quoted = false;
+        return true;
+    }
+
+    // The next word as wordHash() of it, without building it; reserved words written bare are
+    // skipped.
+    bool nextHash(std::size_t& hash)
+    {
+        for (;;) {
+            switch (advance()) {
+            case Token::End:
+                return false;
+            case Token::Quoted:
+                hash = wordHash(m_quoted);
+                return true;
+            case Token::Bare:
+                if (isReservedWord(m_begin, m_p))
+                    continue;
+                hash = kHashStart;
+                for (const QChar* c = m_begin; c < m_p; ++c)
+                    hash = hashUnit(hash, lowerUnit(c->unicode()));
+                return true;
+            }
+        }
+    }
+
+    // Whether the next token is the character `c` (and then steps over it).
+    bool skipSymbol(char16_t c)
+    {
+        while (m_p < m_end && m_p->isSpace())
+            ++m_p;
+        if (m_p < m_end && *m_p == c) {
+            ++m_p;
+            return true;
+        }
+        return false;
+    }
+
+private:
+    enum class Token { End, Bare, Quoted };
+
+    // Steps over the next word: a bare one is [m_begin, m_p), a quoted one's text m_quoted.
+    Token advance()
     {
         while (m_p < m_end) {
             const char16_t c = m_p->unicode();
@@ -42,60 +154,34 @@ public:
             } else if (c == u'"' || c == u'`' || c == u'[') {
                 const char16_t close = c == u'[' ? u']' : c;
                 ++m_p;
-                word.clear();
+                m_quoted.clear();
                 while (m_p < m_end) {
                     if (*m_p == close) {
                         if (close == u']' || m_p + 1 >= m_end || m_p[1] != close)
                             break;
                         ++m_p; // a doubled quote stands for one
                     }
-                    word += *m_p++;
+                    m_quoted += *m_p++;
                 }
                 if (m_p < m_end)
                     ++m_p;
-                word = word.toLower();
-                if (quoted)
-                    *quoted = true;
-                return true;
+                return Token::Quoted;
             } else if (isWordChar(c)) {
-                const QChar* begin = m_p;
+                m_begin = m_p;
                 bool digitsOnly = true;
                 while (m_p < m_end && isWordChar(m_p->unicode())) {
                     digitsOnly = digitsOnly && m_p->isDigit();
                     ++m_p;
                 }
-                if (digitsOnly)
-                    continue;
-                word.resize(m_p - begin);
-                QChar* out = word.data();
-                for (const QChar* c = begin; c < m_p; ++c) {
-                    const char16_t u = c->unicode();
-                    *out++ = u < 0x80 ? QChar(u >= u'A' && u <= u'Z' ? u + 32 : u) : c->toLower();
-                }
-                if (quoted)
-                    *quoted = false;
-                return true;
+                if (!digitsOnly)
+                    return Token::Bare;
             } else {
                 ++m_p;
             }
         }
-        word.clear();
-        return false;
+        return Token::End;
     }
 
-    // Whether the next token is the character `c` (and then steps over it).
-    bool skipSymbol(char16_t c)
-    {
-        while (m_p < m_end && m_p->isSpace())
-            ++m_p;
-        if (m_p < m_end && *m_p == c) {
-            ++m_p;
-            return true;
-        }
-        return false;
-    }
-
-private:
     static bool isWordChar(char16_t c)
     {
         return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
@@ -119,6 +205,8 @@ private:
 
     const QChar* m_p;
     const QChar* m_end;
+    const QChar* m_begin = nullptr;
+    QString m_quoted;
 };
 
 // A possibly schema-qualified name ("main.t" → "t").
@@ -260,11 +348,11 @@ bool ShadowDatabase::forget(const QString& table)
 
 void ShadowDatabase::indexWords()
 {
-    QString word;
+    std::size_t hash = 0;
     for (; m_indexed < m_log.size(); ++m_indexed) {
         Scanner s(m_log[m_indexed].sql);
-        while (s.next(word)) {
-            QList<int>& entries = m_byWord[qHash(word)];
+        while (s.nextHash(hash)) {
+            QList<int>& entries = m_byWord[hash];
             if (entries.isEmpty() || entries.last() != m_indexed)
                 entries.append(m_indexed);
         }
@@ -293,7 +381,7 @@ void ShadowDatabase::gather(const QString& name, QSet<QString>& names)
                         pending << word;
             }
         }
-        for (const int i : m_byWord.value(qHash(n)))
+        for (const int i : m_byWord.value(wordHash(n)))
             if (!m_log[i].dead && !names.contains(m_log[i].subject))
                 pending << m_log[i].subject;
     }
@@ -312,6 +400,17 @@ Result<Schema> ShadowDatabase::schemaFor(const QString& name)
         entries << m_bySubject.value(n);
     std::sort(entries.begin(), entries.end());
     entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+    // The statements the translator writes are modelled from their text; others run in SQLite.
+    QStringList statements;
+    statements.reserve(entries.size());
+    for (const int i : std::as_const(entries))
+        statements << m_log[i].sql;
+    if (std::optional<Schema> schema = schemaFromSqliteDdl(statements)) {
+        m_cached = std::move(*schema);
+        m_cachedName = key;
+        m_cachedAt = m_log.size();
+        return m_cached;
+    }
     try {
         if (!m_db)
             m_db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE |
@@ -321,9 +420,9 @@ Result<Schema> ShadowDatabase::schemaFor(const QString& name)
         // fails (the translation already reported why) is skipped, as on the real database.
         m_db->exec("BEGIN");
         try {
-            for (const int i : std::as_const(entries)) {
+            for (const QString& s : std::as_const(statements)) {
                 try {
-                    m_db->exec(m_log[i].sql.toStdString());
+                    m_db->exec(s.toStdString());
                 } catch (const SQLite::Exception&) {
                 }
             }

@@ -63,7 +63,8 @@ private:
 
     QList<Entry> m_log;
     QHash<QString, QList<int>> m_bySubject; // object → the entries about it
-    // qHash of an identifier → the entries whose SQL names it (a collision only adds entries)
+    // A hash of an identifier → the entries whose SQL names it (a collision only adds entries;
+    // reserved words written bare are left out: they name nothing)
     QHash<size_t, QList<int>> m_byWord;
     int m_indexed = 0;                      // entries already in m_byWord
     QStringList m_reserved;                 // names a rebuild's scratch names must avoid
