@@ -168,9 +168,12 @@ int main(int argc, char* argv[])
     if (!project)
         qFatal("%s", qPrintable(project.error().toString()));
 
-    pqxx::connection probe(withDatabase(conninfo, dbName).toStdString());
-    auto tools = PgTools::locate(probe.server_version());
-    probe.close();
+    int serverVersion = 0;
+    {
+        pqxx::connection probe(withDatabase(conninfo, dbName).toStdString());
+        serverVersion = probe.server_version();
+    }
+    auto tools = PgTools::locate(serverVersion);
     if (!tools)
         qFatal("%s", qPrintable(tools.error().message));
     std::printf("%s; %d runs each, alternating, median\n", qPrintable(tools->version()), runs);

@@ -208,7 +208,7 @@ Result<QStringList> pgOtherSessions(PgSession& session, const QString& database)
         "SELECT pid::text, coalesce(usename, '?'), coalesce(application_name, ''), "
         "coalesce(host(client_addr), 'local socket'), to_char(backend_start AT TIME ZONE 'UTC', "
         "'YYYY-MM-DD HH24:MI:SS') FROM pg_stat_activity WHERE datname = $1 AND pid <> "
-        "pg_backend_pid() ORDER BY backend_start",
+        "pg_backend_pid() AND backend_type <> 'autovacuum worker' ORDER BY backend_start",
         {database});
     if (!rows)
         return rows.error();

@@ -28,8 +28,8 @@ class PgSession;
 class PgRestore final
 {
 public:
-    // The checks that need no database: manifest, size, SHA-256, pg_restore --list. `pgRestore`
-    // empty: the tools are located for the manifest's server version.
+    // The checks that need no database: manifest, size, SHA-256, pg_restore --list (with the
+    // pg_restore located for the manifest's server version). Nothing is written.
     static Status verify(const BackupEntry& backup, const Environment& env,
                          const RestoreOptions& options = {});
 
@@ -47,6 +47,7 @@ private:
 
 // The other sessions connected to `database`, one line each ("pid 123, user app, application
 // 'psql', from 127.0.0.1, since 2025-03-14 09:15:22 UTC"); empty when there are none.
+// Autovacuum workers are left out: the rename ends them itself.
 Result<QStringList> pgOtherSessions(PgSession& session, const QString& database);
 
 } // namespace strata
