@@ -276,7 +276,10 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                                 .arg(tried.join(QStringLiteral("; "))),
                             {}, 0, 0, {}});
     PgSession& s = *admin;
-    auto tools = PgTools::locate(s.serverVersion());
+    // A pg_restore that reads the archive (as new as the server it came from) and writes to
+    // this server.
+    auto tools = PgTools::locate(
+        qMax(s.serverVersion(), versionNumber(backup.manifest.serverVersion)));
     if (!tools)
         return refuse(RestoreFailure::Failed, tools.error());
     if (Status v = verifyPayload(backup, tools->pgRestore(), env, options); !v)
