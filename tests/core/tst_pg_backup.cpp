@@ -5,7 +5,8 @@
 // nothing is created; damaged backups (a flipped byte, a truncated payload, a manifest whose
 // checksum or row counts lie) are refused and the target stays as it was; --before V puts back
 // the schema and rows from before V; the password reaches pg_dump / pg_restore from the
-// environment variable only; a role without CREATEDB is told so.
+// environment variable only; a role without CREATEDB is told so; the full archive check reads
+// the data blocks that the table of contents leaves out.
 
 #include "backupmanager.h"
 #include "migrator.h"
