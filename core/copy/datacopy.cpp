@@ -274,16 +274,18 @@ CopyReport DataCopy::run(const CopyOptions& options)
 
     // 1. The schema, translated; nothing is written if a table cannot be.
     progress(CopyPhase::Schema, {}, 0, 1);
+    // A source that cannot be reached (no password, server down) is the project's problem, as
+    // for every other command on a PostgreSQL environment.
     auto connection = connectPostgres(m_source);
     if (!connection)
-        return fail(CopyFailureKind::Failed, connection.error());
+        return fail(CopyFailureKind::Project, connection.error());
     auto schema = readPostgresSchema(*connection.value());
     connection.value().reset();
     if (!schema)
         return fail(CopyFailureKind::Failed, schema.error());
     auto opened = PgCopySource::open(m_source);
     if (!opened)
-        return fail(CopyFailureKind::Failed, opened.error());
+        return fail(CopyFailureKind::Project, opened.error());
     PgCopySource& source = *opened.value();
     auto domains = source.domainStatements();
     if (!domains)
