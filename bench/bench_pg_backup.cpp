@@ -103,7 +103,8 @@ void createDatabase(const QString& conninfo, const QString& name, int rows)
             "'@example.com' FROM generate_series(1, " +
             std::to_string(customers) + ") g");
     tx.exec("INSERT INTO orders (customer_id, amount, note) SELECT 1 + g % " +
-            std::to_string(customers) + ", (g % 10000) / 100.0, md5(g::text) FROM "
+            std::to_string(customers) +
+            ", (g % 10000) / 100.0, md5(g::text) FROM "
             "generate_series(1, " +
             std::to_string(rows - customers) + ") g");
     tx.exec("CREATE INDEX orders_customer ON orders (customer_id)");
@@ -145,8 +146,9 @@ int main(int argc, char* argv[])
     QElapsedTimer setup;
     setup.start();
     createDatabase(conninfo, dbName, rows);
-    std::printf("database: %d rows (customers + orders, a foreign key, 3 indexes), made in %.1f s\n",
-                rows, setup.elapsed() / 1000.0);
+    std::printf(
+        "database: %d rows (customers + orders, a foreign key, 3 indexes), made in %.1f s\n", rows,
+        setup.elapsed() / 1000.0);
 
     QTemporaryDir tmp;
     const QString projectDir = tmp.filePath(QStringLiteral("project"));
@@ -215,10 +217,11 @@ int main(int argc, char* argv[])
 
     const double f = median(floor), s = median(strata);
     std::printf("\n%-62s %10s\n", "what", "seconds");
-    std::printf("%-62s %10.3f\n",
-                qPrintable(QStringLiteral("floor: pg_dump -Fc -f (%1 MiB)")
-                               .arg(floorSize / 1048576.0, 0, 'f', 1)),
-                f);
+    std::printf(
+        "%-62s %10.3f\n",
+        qPrintable(
+            QStringLiteral("floor: pg_dump -Fc -f (%1 MiB)").arg(floorSize / 1048576.0, 0, 'f', 1)),
+        f);
     std::printf("%-62s %10.3f\n",
                 qPrintable(QStringLiteral("strata backup (%1 MiB, manifest, checks, retention)")
                                .arg(size / 1048576.0, 0, 'f', 1)),

@@ -99,12 +99,12 @@ QString checkPgArchive(const QString& pgRestore, const QString& archive, Integri
             missing << t.table;
     }
     if (!missing.isEmpty())
-        return QStringLiteral("the archive holds no data for %1").arg(missing.join(QStringLiteral(", ")));
+        return QStringLiteral("the archive holds no data for %1")
+            .arg(missing.join(QStringLiteral(", ")));
     if (level == IntegrityLevel::Full) {
         // Every block read and decompressed, as a restore would: zlib's checksums catch damage.
-        auto read = PgTools::run(pgRestore, {QStringLiteral("--file=") + QProcess::nullDevice(),
-                                             archive},
-                                 env);
+        auto read = PgTools::run(
+            pgRestore, {QStringLiteral("--file=") + QProcess::nullDevice(), archive}, env);
         if (!read)
             return read.error().message;
     }
@@ -130,7 +130,10 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
         if (missingDatabase)
             return Error{QStringLiteral("the database does not exist yet: nothing to back up (%1)")
                              .arg(env.displayLocation()),
-                         {}, 0, 0, {}};
+                         {},
+                         0,
+                         0,
+                         {}};
         return session.error();
     }
     PgSession& s = *session.value();
@@ -147,7 +150,10 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
     // imported it and finished.
     if (auto e = s.exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         return Error{QStringLiteral("cannot start the backup's transaction: ") + e->describe(),
-                     {}, 0, 0, {}};
+                     {},
+                     0,
+                     0,
+                     {}};
     auto snapshot = s.value("SELECT pg_export_snapshot()");
     if (!snapshot)
         return snapshot.error();
@@ -158,8 +164,7 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
 
     const QString payload = QDir(folder).filePath(manifest.payload);
     const QString partial = payload + QStringLiteral(".partial");
-    QStringList args{QStringLiteral("--format=custom"),
-                     QStringLiteral("--file=") + partial,
+    QStringList args{QStringLiteral("--format=custom"), QStringLiteral("--file=") + partial,
                      QStringLiteral("--snapshot=") + snapshot.value(),
                      QStringLiteral("--no-password"),
                      QStringLiteral("--lock-wait-timeout=%1").arg(qMax(1, options.busyTimeoutMs))};
@@ -183,9 +188,12 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
     s.exec("COMMIT");
     if (!dump) {
         fileops::removeIfExists(partial);
-        return failed(Error{QStringLiteral("cannot dump %1: %2")
-                                .arg(env.displayLocation(), dump.error().message),
-                            {}, 0, 0, {}});
+        return failed(Error{
+            QStringLiteral("cannot dump %1: %2").arg(env.displayLocation(), dump.error().message),
+            {},
+            0,
+            0,
+            {}});
     }
     if (!found.rows)
         return failed(found.rows.error());
@@ -215,7 +223,10 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
         return failed(Error{QStringLiteral("the archive pg_dump wrote fails its check (%1: %2); "
                                            "no backup was kept")
                                 .arg(pgArchiveCheckName(options.integrity), check),
-                            payload, 0, 0, {}});
+                            payload,
+                            0,
+                            0,
+                            {}});
     if (options.progress)
         options.progress(BackupPhase::Check, 1, 1);
 
@@ -231,9 +242,8 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
     manifest.integrityCheck = pgArchiveCheckName(options.integrity);
     manifest.integrity = check;
     manifest.foreignKeys = BackupManifest::serverEnforced();
-    manifest.serverVersion = QStringLiteral("%1.%2")
-                                 .arg(s.serverVersion() / 10000)
-                                 .arg(s.serverVersion() % 10000);
+    manifest.serverVersion =
+        QStringLiteral("%1.%2").arg(s.serverVersion() / 10000).arg(s.serverVersion() % 10000);
     manifest.dumpProgram = tools->version();
     manifest.database = pgTargetDatabase(env);
     manifest.archiveEntries = entries;

@@ -36,21 +36,30 @@ std::optional<Error> manifestProblem(const BackupEntry& backup)
     if (!m.isPostgres())
         return Error{QStringLiteral("backup %1 is of a %2 database, not of a PostgreSQL one")
                          .arg(m.id, m.dialect),
-                     backup.manifestPath(), 0, 0, {}};
+                     backup.manifestPath(),
+                     0,
+                     0,
+                     {}};
     if (!m.checksPassed())
         return Error{QStringLiteral("the backup failed its checks when it was taken (%1: %2)")
                          .arg(m.integrityCheck, m.integrity),
-                     backup.manifestPath(), 0, 0, {}};
+                     backup.manifestPath(),
+                     0,
+                     0,
+                     {}};
     const QFileInfo info(backup.payloadPath());
     if (!info.isFile())
-        return Error{QStringLiteral("the backup's payload is missing"), backup.payloadPath(), 0,
-                     0, {}};
+        return Error{
+            QStringLiteral("the backup's payload is missing"), backup.payloadPath(), 0, 0, {}};
     if (info.size() != m.payloadSize)
         return Error{QStringLiteral("the backup's payload is %1 bytes, its manifest says %2: it "
                                     "is truncated or damaged")
                          .arg(info.size())
                          .arg(m.payloadSize),
-                     backup.payloadPath(), 0, 0, {}};
+                     backup.payloadPath(),
+                     0,
+                     0,
+                     {}};
     return std::nullopt;
 }
 
@@ -76,12 +85,18 @@ Status verifyPayload(const BackupEntry& backup, const QString& pgRestore, const 
                                     "the manifest says %2…): it is corrupted")
                          .arg(QString::fromLatin1(hash->left(12)),
                               QString::fromLatin1(backup.manifest.sha256.left(12))),
-                     backup.payloadPath(), 0, 0, {}};
+                     backup.payloadPath(),
+                     0,
+                     0,
+                     {}};
     const QString check = checkPgArchive(pgRestore, backup.payloadPath(), IntegrityLevel::Quick,
                                          env, backup.manifest.rows);
     if (check != QLatin1String("ok"))
         return Error{QStringLiteral("the backup's archive cannot be read: ") + check,
-                     backup.payloadPath(), 0, 0, {}};
+                     backup.payloadPath(),
+                     0,
+                     0,
+                     {}};
     return success();
 }
 
@@ -89,10 +104,12 @@ Status verifyPayload(const BackupEntry& backup, const QString& pgRestore, const 
 // every other value is written back as one string literal.
 bool isListSetting(const QString& name)
 {
-    static const QSet<QString> lists{
-        QStringLiteral("search_path"), QStringLiteral("temp_tablespaces"),
-        QStringLiteral("session_preload_libraries"), QStringLiteral("local_preload_libraries"),
-        QStringLiteral("shared_preload_libraries"), QStringLiteral("unix_socket_directories")};
+    static const QSet<QString> lists{QStringLiteral("search_path"),
+                                     QStringLiteral("temp_tablespaces"),
+                                     QStringLiteral("session_preload_libraries"),
+                                     QStringLiteral("local_preload_libraries"),
+                                     QStringLiteral("shared_preload_libraries"),
+                                     QStringLiteral("unix_socket_directories")};
     return lists.contains(name.toLower());
 }
 
@@ -107,14 +124,14 @@ struct TargetFacts
 Result<TargetFacts> readTarget(PgSession& s, const QString& target)
 {
     const bool v15 = s.serverVersion() >= 150000;
-    auto rows = s.query("SELECT d.oid::text, pg_get_userbyid(d.datdba), "
-                        "pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, t.spcname, "
-                        "d.datconnlimit::text, pg_has_role(current_user, d.datdba, 'MEMBER')::text, " +
-                            QByteArray(v15 ? "d.datlocprovider::text, d.daticulocale"
-                                           : "'c', NULL") +
-                            " FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace "
-                            "WHERE d.datname = $1",
-                        {target});
+    auto rows =
+        s.query("SELECT d.oid::text, pg_get_userbyid(d.datdba), "
+                "pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, t.spcname, "
+                "d.datconnlimit::text, pg_has_role(current_user, d.datdba, 'MEMBER')::text, " +
+                    QByteArray(v15 ? "d.datlocprovider::text, d.daticulocale" : "'c', NULL") +
+                    " FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace "
+                    "WHERE d.datname = $1",
+                {target});
     if (!rows)
         return rows.error();
     TargetFacts f;
@@ -163,13 +180,14 @@ QList<QByteArray> scratchSql(PgSession& s, const QString& scratch, const TargetF
                        "a.is_grantable::text FROM pg_database d, aclexplode(d.datacl) a WHERE "
                        "d.oid = $1::oid",
                        {t.oid});
-    auto hasAcl = s.value("SELECT (datacl IS NOT NULL)::text FROM pg_database WHERE oid = $1::oid",
-                          {t.oid});
+    auto hasAcl =
+        s.value("SELECT (datacl IS NOT NULL)::text FROM pg_database WHERE oid = $1::oid", {t.oid});
     auto comment = s.value("SELECT shobj_description($1::oid, 'pg_database')", {t.oid});
     if (!settings || !acl || !hasAcl || !comment) {
-        *problem = (!settings ? settings.error() : !acl ? acl.error()
-                                               : !hasAcl ? hasAcl.error()
-                                                         : comment.error())
+        *problem = (!settings ? settings.error()
+                    : !acl    ? acl.error()
+                    : !hasAcl ? hasAcl.error()
+                              : comment.error())
                        .message;
         return {};
     }
@@ -274,12 +292,15 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                                            "another database of the server (postgres or "
                                            "template1), and neither could be reached: %1")
                                 .arg(tried.join(QStringLiteral("; "))),
-                            {}, 0, 0, {}});
+                            {},
+                            0,
+                            0,
+                            {}});
     PgSession& s = *admin;
     // A pg_restore that reads the archive (as new as the server it came from) and writes to
     // this server.
-    auto tools = PgTools::locate(
-        qMax(s.serverVersion(), versionNumber(backup.manifest.serverVersion)));
+    auto tools =
+        PgTools::locate(qMax(s.serverVersion(), versionNumber(backup.manifest.serverVersion)));
     if (!tools)
         return refuse(RestoreFailure::Failed, tools.error());
     if (Status v = verifyPayload(backup, tools->pgRestore(), env, options); !v)
@@ -292,8 +313,9 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                         "WHERE rolname = current_user");
     if (!role || role->isEmpty())
         return refuse(RestoreFailure::Failed,
-                      role ? Error{QStringLiteral("cannot read the role's privileges"), {}, 0, 0, {}}
-                           : role.error());
+                      role
+                          ? Error{QStringLiteral("cannot read the role's privileges"), {}, 0, 0, {}}
+                          : role.error());
     const QString user = role->first()[0];
     const bool super = role->first()[1] == QLatin1String("true");
     if (!super && role->first()[2] != QLatin1String("true"))
@@ -303,7 +325,10 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                                            "into (a superuser can grant it: ALTER ROLE %1 "
                                            "CREATEDB); nothing was changed")
                                 .arg(user),
-                            {}, 0, 0, {}});
+                            {},
+                            0,
+                            0,
+                            {}});
     auto facts = readTarget(s, target);
     if (!facts)
         return refuse(RestoreFailure::Failed, facts.error());
@@ -313,15 +338,22 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                                            "and only the owner may rename it for the swap; "
                                            "nothing was changed")
                                 .arg(user, target, facts->owner),
-                            {}, 0, 0, {}});
+                            {},
+                            0,
+                            0,
+                            {}});
     auto busy = [&](const QStringList& sessions, const QString& when) {
-        return Error{QStringLiteral("%1 other session%2 connected to database %3 (%4) — a restore "
-                                    "replaces the database, so it needs them gone; close them "
-                                    "and try again (Strata does not end them). %5")
-                         .arg(sessions.size())
-                         .arg(sessions.size() == 1 ? QStringLiteral(" is") : QStringLiteral("s are"))
-                         .arg(target, sessions.join(QStringLiteral("; ")), when),
-                     {}, 0, 0, {}};
+        return Error{
+            QStringLiteral("%1 other session%2 connected to database %3 (%4) — a restore "
+                           "replaces the database, so it needs them gone; close them "
+                           "and try again (Strata does not end them). %5")
+                .arg(sessions.size())
+                .arg(sessions.size() == 1 ? QStringLiteral(" is") : QStringLiteral("s are"))
+                .arg(target, sessions.join(QStringLiteral("; ")), when),
+            {},
+            0,
+            0,
+            {}};
     };
     if (facts->exists) {
         auto others = pgOtherSessions(s, target);
@@ -333,22 +365,27 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
     }
 
     // 3. The scratch database, restored and counted. From here a failure drops it.
-    const QString scratch = fitName(target, QStringLiteral("_strata_restore_") +
-                                                QString::number(QRandomGenerator::global()->bounded(
-                                                                    0x1000000),
-                                                                16));
+    const QString scratch =
+        fitName(target, QStringLiteral("_strata_restore_") +
+                            QString::number(QRandomGenerator::global()->bounded(0x1000000), 16));
     QString problem;
     const QList<QByteArray> createSql = scratchSql(s, scratch, facts.value(), &problem);
     if (createSql.isEmpty())
-        return refuse(RestoreFailure::Failed,
-                      Error{QStringLiteral("cannot read database %1's settings: %2")
-                                .arg(target, problem),
-                            {}, 0, 0, {}});
+        return refuse(
+            RestoreFailure::Failed,
+            Error{QStringLiteral("cannot read database %1's settings: %2").arg(target, problem),
+                  {},
+                  0,
+                  0,
+                  {}});
     if (auto e = s.exec(createSql.first()))
         return refuse(RestoreFailure::Failed,
                       Error{QStringLiteral("cannot create the scratch database %1: %2")
                                 .arg(scratch, e->describe()),
-                            {}, 0, 0, {}});
+                            {},
+                            0,
+                            0,
+                            {}});
     auto discard = [&](RestoreFailure kind, Error e) {
         if (auto dropped = s.exec("DROP DATABASE IF EXISTS " + PgSession::identifier(scratch)))
             e.message += QStringLiteral(" (the scratch database %1 could not be dropped: %2; drop "
@@ -362,7 +399,10 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                            Error{QStringLiteral("cannot give the scratch database %1 the "
                                                 "target's settings: %2")
                                      .arg(scratch, e->describe()),
-                                 {}, 0, 0, QString::fromUtf8(createSql[i])});
+                                 {},
+                                 0,
+                                 0,
+                                 QString::fromUtf8(createSql[i])});
 
     auto conninfo = pgToolConninfo(env, scratch);
     if (!conninfo)
@@ -387,12 +427,16 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                        Error{QStringLiteral("the backup could not be restored into the scratch "
                                             "database: %1; %2 is untouched")
                                  .arg(restored.error().message, target),
-                             backup.payloadPath(), 0, 0, {}});
+                             backup.payloadPath(),
+                             0,
+                             0,
+                             {}});
     {
         // Counted on a connection of its own, closed before the scratch database is dropped or
         // renamed (both need it free).
         Result<QList<TableRows>> rows = Error{};
-        if (auto scratchSession = PgSession::open(pgEnvironmentFor(env, scratch), kConnectTimeoutMs))
+        if (auto scratchSession =
+                PgSession::open(pgEnvironmentFor(env, scratch), kConnectTimeoutMs))
             rows = countPgRows(*scratchSession.value());
         else
             rows = scratchSession.error();
@@ -404,7 +448,10 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                            Error{QStringLiteral("the restored rows differ from the backup's "
                                                 "manifest: %1; %2 is untouched")
                                      .arg(diff, target),
-                                 backup.payloadPath(), 0, 0, {}});
+                                 backup.payloadPath(),
+                                 0,
+                                 0,
+                                 {}});
     }
     progress(RestorePhase::Check, entries, entries);
     outcome.checkMs = phase.restart();
@@ -422,14 +469,13 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                            busy(others.value(), QStringLiteral("The restored copy was dropped; "
                                                                "the database is unchanged.")));
         outcome.safetyCopy = asideName(target, QDateTime::currentDateTimeUtc());
-        auto taken = s.value("SELECT count(*) FROM pg_database WHERE datname = $1",
-                             {outcome.safetyCopy});
+        auto taken =
+            s.value("SELECT count(*) FROM pg_database WHERE datname = $1", {outcome.safetyCopy});
         if (!taken || taken.value() != QLatin1String("0")) // two restores in one second
-            outcome.safetyCopy = fitName(outcome.safetyCopy.left(kMaxIdentifierBytes - 7),
-                                         QLatin1Char('_') +
-                                             QString::number(QRandomGenerator::global()->bounded(
-                                                                 0x100000),
-                                                             16));
+            outcome.safetyCopy =
+                fitName(outcome.safetyCopy.left(kMaxIdentifierBytes - 7),
+                        QLatin1Char('_') +
+                            QString::number(QRandomGenerator::global()->bounded(0x100000), 16));
         swap += "ALTER DATABASE " + PgSession::identifier(target) + " RENAME TO " +
                 PgSession::identifier(outcome.safetyCopy) + "; ";
     }
@@ -448,7 +494,10 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
         return discard(RestoreFailure::Failed,
                        Error{QStringLiteral("cannot swap the databases: %1; %2 is unchanged")
                                  .arg(e->describe(), target),
-                             {}, 0, 0, {}});
+                             {},
+                             0,
+                             0,
+                             {}});
     }
     progress(RestorePhase::Swap, 1, 1);
     outcome.swapMs = phase.elapsed();

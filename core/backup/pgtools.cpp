@@ -30,12 +30,15 @@ Result<QList<QPair<QString, QString>>> urlParts(const Environment& env)
     char* parseError = nullptr;
     PQconninfoOption* options = PQconninfoParse(env.url.toUtf8().constData(), &parseError);
     if (!options) {
-        const QString why = parseError ? QString::fromUtf8(parseError).trimmed()
-                                       : QStringLiteral("out of memory");
+        const QString why =
+            parseError ? QString::fromUtf8(parseError).trimmed() : QStringLiteral("out of memory");
         PQfreemem(parseError);
         return Error{QStringLiteral("cannot read the URL %1: %2")
                          .arg(env.displayLocation(), maskConnectionText(why)),
-                     {}, 0, 0, {}};
+                     {},
+                     0,
+                     0,
+                     {}};
     }
     QList<QPair<QString, QString>> parts;
     for (PQconninfoOption* o = options; o->keyword; ++o)
@@ -98,7 +101,8 @@ Result<PgTools> PgTools::locate(int serverVersion)
     for (const QString& dir : dirs) {
         PgTools tools;
         tools.m_binDir = dir;
-        if (!QFileInfo(tools.pgDump()).isExecutable() || !QFileInfo(tools.pgRestore()).isExecutable())
+        if (!QFileInfo(tools.pgDump()).isExecutable() ||
+            !QFileInfo(tools.pgRestore()).isExecutable())
             continue;
         tools.m_version = versionOf(tools.pgDump());
         const int major = majorOf(tools.m_version);
@@ -110,7 +114,8 @@ Result<PgTools> PgTools::locate(int serverVersion)
                                      "%1 or newer (the server's): ")
                           .arg(serverMajor);
     if (!tooOld.isEmpty())
-        message += QStringLiteral("found only older ones: %1. ").arg(tooOld.join(QStringLiteral(", ")));
+        message +=
+            QStringLiteral("found only older ones: %1. ").arg(tooOld.join(QStringLiteral(", ")));
     else
         message += QStringLiteral("none found in %1. ").arg(dirs.join(QStringLiteral(", ")));
     message += QStringLiteral("Install the client programs (Debian/Ubuntu: postgresql-client-%1) "
@@ -133,8 +138,8 @@ Result<QByteArray> PgTools::run(const QString& program, const QStringList& args,
     p.start(program, args);
     const QString name = QFileInfo(program).fileName();
     if (!p.waitForStarted(30000))
-        return Error{QStringLiteral("cannot run %1: %2").arg(program, p.errorString()), {}, 0, 0,
-                     {}};
+        return Error{
+            QStringLiteral("cannot run %1: %2").arg(program, p.errorString()), {}, 0, 0, {}};
     QStringList lines;
     QByteArray pending;
     QByteArray out;
@@ -160,7 +165,10 @@ Result<QByteArray> PgTools::run(const QString& program, const QStringList& args,
                          .arg(name)
                          .arg(p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1)
                          .arg(errorLines(lines)),
-                     {}, 0, 0, {}};
+                     {},
+                     0,
+                     0,
+                     {}};
     return out;
 }
 
@@ -240,7 +248,8 @@ Result<QList<TableRows>> countPgRows(PgSession& session)
             sql += " UNION ALL ";
         sql += "SELECT " + QByteArray::number(i) + ", count(*) FROM " +
                PgSession::identifier(t[0]) + '.' + PgSession::identifier(t[1]);
-        const QString name = t[0] == QLatin1String("public") ? t[1] : t[0] + QLatin1Char('.') + t[1];
+        const QString name =
+            t[0] == QLatin1String("public") ? t[1] : t[0] + QLatin1Char('.') + t[1];
         rows.append({name, 0});
     }
     auto counts = session.query(sql);

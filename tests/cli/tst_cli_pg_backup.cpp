@@ -82,18 +82,22 @@ void TestCliPgBackup::initTestCase()
     const qint64 pid = QCoreApplication::applicationPid();
     m_db = QStringLiteral("clipgb_%1").arg(pid);
     m_role = QStringLiteral("clipgb_owner_%1").arg(pid);
-    m_password = QString::number(QRandomGenerator::global()->generate64(), 36) + QStringLiteral("Q7");
-    adminExec(QStringLiteral("CREATE ROLE %1 LOGIN CREATEDB PASSWORD '%2'").arg(m_role, m_password));
+    m_password =
+        QString::number(QRandomGenerator::global()->generate64(), 36) + QStringLiteral("Q7");
+    adminExec(
+        QStringLiteral("CREATE ROLE %1 LOGIN CREATEDB PASSWORD '%2'").arg(m_role, m_password));
     adminExec(QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(m_db, m_role));
     adminExec(QStringLiteral("ALTER SCHEMA public OWNER TO %1").arg(m_role), m_db);
     for (const char* sub : {"home", "data", "config", "cache", "project/migrations"})
         QVERIFY(QDir().mkpath(m_tmp.filePath(QString::fromLatin1(sub))));
     const auto field = [&](const QString& key) {
-        return QRegularExpression(key + QStringLiteral("=(\\S+)")).match(pgServerConninfo()).captured(1);
+        return QRegularExpression(key + QStringLiteral("=(\\S+)"))
+            .match(pgServerConninfo())
+            .captured(1);
     };
-    const QString url = QStringLiteral("postgresql://%1@%2:%3/%4")
-                            .arg(m_role, field(QStringLiteral("host")),
-                                 field(QStringLiteral("port")), m_db);
+    const QString url =
+        QStringLiteral("postgresql://%1@%2:%3/%4")
+            .arg(m_role, field(QStringLiteral("host")), field(QStringLiteral("port")), m_db);
     QByteArray toml = "[backups]\ndir = \"backups\"\n\n[[database]]\nbinding = \"PG\"\ndialect = "
                       "\"postgres\"\nmigrations = \"migrations\"\n";
     for (const char* env : {"local", "production"})
@@ -105,8 +109,9 @@ void TestCliPgBackup::initTestCase()
                       "CREATE TABLE items (id serial PRIMARY KEY, name text);\n"
                       "INSERT INTO items (name) SELECT 'item ' || g FROM generate_series(1, "
                       "500) g;\n"));
-    QVERIFY(writeFile(m_tmp.filePath(QStringLiteral("project/migrations/002_tags.sql")),
-                      "CREATE TABLE tags (id serial PRIMARY KEY, item_id int REFERENCES items);\n"));
+    QVERIFY(
+        writeFile(m_tmp.filePath(QStringLiteral("project/migrations/002_tags.sql")),
+                  "CREATE TABLE tags (id serial PRIMARY KEY, item_id int REFERENCES items);\n"));
 }
 
 void TestCliPgBackup::cleanupTestCase()
@@ -199,14 +204,14 @@ void TestCliPgBackup::backupListRestore()
     }
 
     // The protected environment asks for its name.
-    Run unconfirmed = strata({QStringLiteral("restore"), id, QStringLiteral("--env"),
-                              QStringLiteral("production")});
+    Run unconfirmed = strata(
+        {QStringLiteral("restore"), id, QStringLiteral("--env"), QStringLiteral("production")});
     QVERIFY2(unconfirmed.exitCode == 2, qPrintable(unconfirmed.both()));
     QCOMPARE(adminValue(QStringLiteral("SELECT count(*) FROM items"), m_db), QStringLiteral("100"));
 
     // --before 2: the backups were taken at schema 1, so they qualify; rows and schema back.
-    Run restore = strata({QStringLiteral("restore"), QStringLiteral("--before"),
-                          QStringLiteral("2")});
+    Run restore =
+        strata({QStringLiteral("restore"), QStringLiteral("--before"), QStringLiteral("2")});
     QVERIFY2(restore.exitCode == 0, qPrintable(restore.both()));
     QVERIFY2(restore.out.contains(QLatin1String("kept as database")), qPrintable(restore.out));
     QCOMPARE(adminValue(QStringLiteral("SELECT count(*) FROM items"), m_db), QStringLiteral("500"));
@@ -219,7 +224,8 @@ void TestCliPgBackup::backupListRestore()
                             QStringLiteral("production"), QStringLiteral("--json")});
     QVERIFY2(confirmed.exitCode == 0, qPrintable(confirmed.both()));
     const QJsonObject r = QJsonDocument::fromJson(confirmed.out.toUtf8()).object();
-    QVERIFY2(r[QLatin1String("safety_copy")].toString().startsWith(m_db + QStringLiteral("_strata_before_restore_")),
+    QVERIFY2(r[QLatin1String("safety_copy")].toString().startsWith(
+                 m_db + QStringLiteral("_strata_before_restore_")),
              qPrintable(confirmed.out));
 }
 

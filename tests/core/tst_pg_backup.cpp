@@ -10,8 +10,8 @@
 
 #include "backupmanager.h"
 #include "migrator.h"
-#include "pgtools.h"
 #include "pgtestsupport.h"
+#include "pgtools.h"
 #include "projectfile.h"
 #include "testsupport.h"
 
@@ -144,11 +144,11 @@ public:
     // Every public table's columns and rows, as one text: equal texts, equal contents.
     QString fingerprint()
     {
-        QString out = column(QStringLiteral(
-                                 "SELECT string_agg(table_name || '.' || column_name || ':' || "
-                                 "data_type, ',' ORDER BY table_name, ordinal_position) FROM "
-                                 "information_schema.columns WHERE table_schema = 'public'"))
-                          .join(QString());
+        QString out =
+            column(QStringLiteral("SELECT string_agg(table_name || '.' || column_name || ':' || "
+                                  "data_type, ',' ORDER BY table_name, ordinal_position) FROM "
+                                  "information_schema.columns WHERE table_schema = 'public'"))
+                .join(QString());
         for (const QString& t : column(QStringLiteral(
                  "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")))
             out += QLatin1Char('|') + t + QLatin1Char('=') +
@@ -216,8 +216,8 @@ bool migrate(const Project& project, std::optional<qint64> to = std::nullopt)
     options.toVersion = to;
     auto report = m.up(options);
     if (!report || report->failure) {
-        qWarning("%s", qPrintable(report ? report->failure->toString()
-                                         : report.error().toString()));
+        qWarning("%s",
+                 qPrintable(report ? report->failure->toString() : report.error().toString()));
         return false;
     }
     return true;
@@ -225,13 +225,14 @@ bool migrate(const Project& project, std::optional<qint64> to = std::nullopt)
 
 bool fill(TargetDb& db, int customers, int ordersEach)
 {
-    return db.exec(QStringLiteral(
-        "INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, %1) g;"
-        "INSERT INTO orders (customer_id, amount, state) SELECT c.id, (c.id * o) / 7.0, "
-        "(ARRAY['new', 'paid', 'shipped']::status[])[1 + (o % 3)] FROM customers c, "
-        "generate_series(1, %2) o;")
-                       .arg(customers)
-                       .arg(ordersEach));
+    return db.exec(
+        QStringLiteral(
+            "INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, %1) g;"
+            "INSERT INTO orders (customer_id, amount, state) SELECT c.id, (c.id * o) / 7.0, "
+            "(ARRAY['new', 'paid', 'shipped']::status[])[1 + (o % 3)] FROM customers c, "
+            "generate_series(1, %2) o;")
+            .arg(customers)
+            .arg(ordersEach));
 }
 
 Result<BackupEntry> takeBackup(const Project& project, std::optional<qint64> before = {})
@@ -370,7 +371,8 @@ void TestPgBackup::connectedSessionRefusesRestore()
 
     {
         // Another session on the target, as an app would hold it.
-        const QString info = serverConninfo(db.name()) + QStringLiteral(" application_name=the_app");
+        const QString info =
+            serverConninfo(db.name()) + QStringLiteral(" application_name=the_app");
         pqxx::connection other(info.toStdString());
         BackupErrorKind kind = BackupErrorKind::Project;
         auto refused = restore(p.load(), backup.value(), &kind);
@@ -399,11 +401,16 @@ void TestPgBackup::damagedBackupIsRefused_data()
 {
     QTest::addColumn<QString>("damage");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("flipped byte") << "flip" << "does not match its SHA-256";
-    QTest::newRow("truncated payload") << "truncate" << "truncated or damaged";
-    QTest::newRow("manifest checksum") << "sha" << "does not match its SHA-256";
-    QTest::newRow("manifest row count") << "rows" << "orders has 60 rows, expected 61";
-    QTest::newRow("not an archive") << "garbage" << "archive cannot be read";
+    QTest::newRow("flipped byte") << "flip"
+                                  << "does not match its SHA-256";
+    QTest::newRow("truncated payload") << "truncate"
+                                       << "truncated or damaged";
+    QTest::newRow("manifest checksum") << "sha"
+                                       << "does not match its SHA-256";
+    QTest::newRow("manifest row count") << "rows"
+                                        << "orders has 60 rows, expected 61";
+    QTest::newRow("not an archive") << "garbage"
+                                    << "archive cannot be read";
 }
 
 void TestPgBackup::damagedBackupIsRefused()
@@ -500,8 +507,7 @@ void TestPgBackup::beforeRestoresSchemaAndRows()
     auto restored = m.restore(chosen.value());
     QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().toString()));
     QCOMPARE(db.fingerprint(), beforeV3);
-    QCOMPARE(db.value(QStringLiteral("SELECT to_regclass('audit') IS NULL")),
-             QStringLiteral("t"));
+    QCOMPARE(db.value(QStringLiteral("SELECT to_regclass('audit') IS NULL")), QStringLiteral("t"));
     QCOMPARE(db.column(QStringLiteral("SELECT version FROM strata_migrations ORDER BY 1")),
              (QStringList{QStringLiteral("001"), QStringLiteral("002")}));
 }
