@@ -8,7 +8,8 @@
 // timestamptz, boolean, jsonb.
 //
 // Usage: bench_copy --conninfo "host=… port=… user=…" [--rows N] [--runs N]
-// (e.g. the dev server: bash tests/pg/pgserver.sh start /tmp/x; then --conninfo "$(cat /tmp/x/conninfo)")
+// (e.g. the dev server: bash tests/pg/pgserver.sh start /tmp/x; then --conninfo "$(cat
+// /tmp/x/conninfo)")
 
 #include "datacopy.h"
 
@@ -94,16 +95,17 @@ FloorTime floorRun(const QString& conninfo, const QString& dir)
     QFile::remove(db);
     FloorTime t;
     // PGHOST etc. from the conninfo: psql takes it as its connection string.
-    t.psql = runProcess(QStringLiteral("psql"),
-                        {QStringLiteral("-X"), QStringLiteral("-q"),
-                         withDatabase(conninfo, QString::fromLatin1(kDatabase)),
-                         QStringLiteral("-c"),
-                         QStringLiteral("\\copy events to '%1' csv").arg(csv)});
+    t.psql =
+        runProcess(QStringLiteral("psql"),
+                   {QStringLiteral("-X"), QStringLiteral("-q"),
+                    withDatabase(conninfo, QString::fromLatin1(kDatabase)), QStringLiteral("-c"),
+                    QStringLiteral("\\copy events to '%1' csv").arg(csv)});
     t.sqlite = runProcess(
         QStringLiteral("sqlite3"),
-        {db, QStringLiteral("CREATE TABLE events (id INTEGER PRIMARY KEY, user_id INTEGER NOT "
-                            "NULL, kind TEXT NOT NULL, amount NUMERIC, created_at TEXT NOT NULL, "
-                            "active INTEGER NOT NULL, payload TEXT)"),
+        {db,
+         QStringLiteral("CREATE TABLE events (id INTEGER PRIMARY KEY, user_id INTEGER NOT "
+                        "NULL, kind TEXT NOT NULL, amount NUMERIC, created_at TEXT NOT NULL, "
+                        "active INTEGER NOT NULL, payload TEXT)"),
          QStringLiteral(".import --csv %1 events").arg(csv)});
     return t;
 }
@@ -121,10 +123,10 @@ StrataTime strataRun(const QString& conninfo, const QString& dir)
     Environment source;
     source.name = QStringLiteral("production");
     source.kind = Environment::Kind::Postgres;
-    source.url = QStringLiteral("postgresql://%1@%2:%3/%4")
-                     .arg(field(conninfo, QStringLiteral("user")),
-                          field(conninfo, QStringLiteral("host")),
-                          field(conninfo, QStringLiteral("port")), QString::fromLatin1(kDatabase));
+    source.url =
+        QStringLiteral("postgresql://%1@%2:%3/%4")
+            .arg(field(conninfo, QStringLiteral("user")), field(conninfo, QStringLiteral("host")),
+                 field(conninfo, QStringLiteral("port")), QString::fromLatin1(kDatabase));
     Environment dest;
     dest.name = QStringLiteral("local");
     dest.path = target;
@@ -200,8 +202,8 @@ int main(int argc, char** argv)
                 bestFloor.total(), bestFloor.psql, bestFloor.sqlite, rows / bestFloor.total());
     std::printf("strata copy: %.2f s  %.0f rows/s  (schema %.2f, rows %.2f, indexes %.2f, checks "
                 "%.2f, swap %.2f)\n",
-                bestStrata.total, rows / bestStrata.total, r.schemaMs / 1000.0,
-                r.rowsMs / 1000.0, r.indexMs / 1000.0, r.checkMs / 1000.0, r.swapMs / 1000.0);
+                bestStrata.total, rows / bestStrata.total, r.schemaMs / 1000.0, r.rowsMs / 1000.0,
+                r.indexMs / 1000.0, r.checkMs / 1000.0, r.swapMs / 1000.0);
     std::printf("ratio: %.2fx the floor — target 2x: %s\n", ratio, ratio <= 2.0 ? "MET" : "MISSED");
 
     pqxx::connection admin(withDatabase(conninfo, QStringLiteral("postgres")).toStdString());

@@ -37,7 +37,9 @@ public:
             return;
         QString text;
         switch (phase) {
-        case CopyPhase::Schema: text = QStringLiteral("reading and translating the schema"); break;
+        case CopyPhase::Schema:
+            text = QStringLiteral("reading and translating the schema");
+            break;
         case CopyPhase::Rows: {
             const int percent = total > 0 ? int(doneCount * 100 / total) : 100;
             text = QStringLiteral("copying %1 %2% (%3/%4 rows)")
@@ -46,9 +48,15 @@ public:
                        .arg(count(doneCount), count(total));
             break;
         }
-        case CopyPhase::Indexes: text = QStringLiteral("creating indexes and views"); break;
-        case CopyPhase::Check: text = QStringLiteral("checking row counts and foreign keys"); break;
-        case CopyPhase::Swap: text = QStringLiteral("putting the copy in place"); break;
+        case CopyPhase::Indexes:
+            text = QStringLiteral("creating indexes and views");
+            break;
+        case CopyPhase::Check:
+            text = QStringLiteral("checking row counts and foreign keys");
+            break;
+        case CopyPhase::Swap:
+            text = QStringLiteral("putting the copy in place");
+            break;
         }
         if (text == m_last)
             return;
@@ -124,22 +132,29 @@ int CliCommands::copy()
         m_req.copyFromEnv.isEmpty() || m_req.copyToEnv.isEmpty())
         return fail(ExitUsage, Error{QStringLiteral("usage: strata copy --from-db X --from-env E "
                                                     "--to-db Y --to-env F [--confirm F] [--json]"),
-                                     {}, 0, 0, {}});
+                                     {},
+                                     0,
+                                     0,
+                                     {}});
     const Database* from = m_project.database(m_req.copyFromDb);
     const Database* to = m_project.database(m_req.copyToDb);
-    for (const auto& [db, name] : {std::pair{from, m_req.copyFromDb}, std::pair{to, m_req.copyToDb}})
+    for (const auto& [db, name] :
+         {std::pair{from, m_req.copyFromDb}, std::pair{to, m_req.copyToDb}})
         if (!db) {
             QStringList known;
             for (const Database& d : m_project.databases)
                 known << d.binding;
             return fail(ExitUsage, Error{QStringLiteral("no database with binding '%1' (known: %2)")
                                              .arg(name, known.join(QStringLiteral(", "))),
-                                         m_project.sourceFile, 0, 0, {}});
+                                         m_project.sourceFile,
+                                         0,
+                                         0,
+                                         {}});
         }
     const Environment* fromEnv = from->environment(m_req.copyFromEnv);
     const Environment* toEnv = to->environment(m_req.copyToEnv);
-    for (const auto& [env, db, name] : {std::tuple{fromEnv, from, m_req.copyFromEnv},
-                                        std::tuple{toEnv, to, m_req.copyToEnv}})
+    for (const auto& [env, db, name] :
+         {std::tuple{fromEnv, from, m_req.copyFromEnv}, std::tuple{toEnv, to, m_req.copyToEnv}})
         if (!env) {
             QStringList known;
             for (const Environment& e : db->environments)
@@ -147,7 +162,10 @@ int CliCommands::copy()
             return fail(ExitUsage,
                         Error{QStringLiteral("%1 has no environment '%2' (known: %3)")
                                   .arg(db->binding, name, known.join(QStringLiteral(", "))),
-                              m_project.sourceFile, 0, 0, {}});
+                              m_project.sourceFile,
+                              0,
+                              0,
+                              {}});
         }
     DataCopy job(*fromEnv, *toEnv, to->dialect);
     if (auto problem = job.problem())
@@ -156,13 +174,16 @@ int CliCommands::copy()
         return fail(ExitUsage, Error{QStringLiteral("%1 is a protected environment: confirm with "
                                                     "--confirm %1 (or type its name when asked)")
                                          .arg(toEnv->name),
-                                     m_project.sourceFile, 0, 0, {}});
+                                     m_project.sourceFile,
+                                     0,
+                                     0,
+                                     {}});
 
     if (!m_req.json) {
         m_out << "copy " << from->binding << " · " << fromEnv->name << " ("
               << fromEnv->displayLocation() << ")\n  → " << to->binding << " · " << toEnv->name
-              << " (" << dialectName(to->dialect) << ", "
-              << QDir::toNativeSeparators(toEnv->path) << ")\n";
+              << " (" << dialectName(to->dialect) << ", " << QDir::toNativeSeparators(toEnv->path)
+              << ")\n";
         m_out.flush();
     }
     CopyProgressLine line(m_err, !m_req.json && m_req.showProgress);
@@ -173,7 +194,7 @@ int CliCommands::copy()
     };
     const CopyReport report = job.run(options);
     line.done();
-    const int code = report.ok() ? ExitOk
+    const int code = report.ok()                                      ? ExitOk
                      : report.failureKind == CopyFailureKind::Busy    ? ExitBusy
                      : report.failureKind == CopyFailureKind::Project ? ExitUsage
                                                                       : ExitFailed;
@@ -201,8 +222,8 @@ int CliCommands::copy()
     if (!report.notes.isEmpty()) {
         m_out << "schema: " << warnings << (warnings == 1 ? " warning, " : " warnings, ")
               << (report.notes.size() - warnings) << " notes\n";
-        for (const QString& level : {QStringLiteral("error"), QStringLiteral("warning"),
-                                    QStringLiteral("note")})
+        for (const QString& level :
+             {QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("note")})
             for (const CopyNote& n : report.notes)
                 if (n.level == level)
                     m_out << "  " << n.level << ": " << n.object << ": " << n.message << "\n";
@@ -210,19 +231,18 @@ int CliCommands::copy()
     // The seed's table: source count, target count, status.
     int width = 5;
     for (const TableCopyResult& t : report.tables)
-        width = std::max(width, int((t.source == t.target ? t.source
-                                                           : t.source + QStringLiteral(" → ") +
-                                                                 t.target)
-                                        .size()));
+        width = std::max(
+            width,
+            int((t.source == t.target ? t.source : t.source + QStringLiteral(" → ") + t.target)
+                    .size()));
     m_out << "\n  " << QStringLiteral("TABLE").leftJustified(width) << "  "
           << QStringLiteral("SOURCE").rightJustified(12) << "  "
           << QStringLiteral("TARGET").rightJustified(12) << "  STATUS\n";
     for (const TableCopyResult& t : report.tables) {
         const QString name =
             t.source == t.target ? t.source : t.source + QStringLiteral(" → ") + t.target;
-        m_out << "  " << name.leftJustified(width) << "  "
-              << count(t.sourceRows).rightJustified(12) << "  "
-              << count(t.targetRows).rightJustified(12) << "  "
+        m_out << "  " << name.leftJustified(width) << "  " << count(t.sourceRows).rightJustified(12)
+              << "  " << count(t.targetRows).rightJustified(12) << "  "
               << TableCopyResult::statusName(t.status)
               << (t.message.isEmpty() || t.status == TableCopyResult::Status::Failed
                       ? QString()
@@ -232,9 +252,9 @@ int CliCommands::copy()
     if (!report.lossy.isEmpty()) {
         m_out << "\nlossy conversions:\n";
         for (const LossyConversion& l : report.lossy)
-            m_out << "  " << l.table << "." << l.column << " (" << l.sourceType << "): "
-                  << count(l.count) << (l.count == 1 ? " value: " : " values: ") << l.reason
-                  << "; first at row " << l.firstRow << ": " << l.firstSource << " → "
+            m_out << "  " << l.table << "." << l.column << " (" << l.sourceType
+                  << "): " << count(l.count) << (l.count == 1 ? " value: " : " values: ")
+                  << l.reason << "; first at row " << l.firstRow << ": " << l.firstSource << " → "
                   << l.firstStored << "\n";
     }
     m_out << "\n";

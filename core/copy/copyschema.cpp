@@ -41,8 +41,8 @@ QString createdTable(const QStringList& statements)
             continue;
         QString name = m.captured(1);
         if (name.startsWith(QLatin1Char('"')))
-            name = name.mid(1, name.size() - 2).replace(QStringLiteral("\"\""),
-                                                         QStringLiteral("\""));
+            name =
+                name.mid(1, name.size() - 2).replace(QStringLiteral("\"\""), QStringLiteral("\""));
         return name;
     }
     return {};
@@ -148,7 +148,8 @@ CopySchemaPlan planCopySchema(const Schema& source, const QStringList& domains, 
             if (ix.origin != Index::Origin::CreateIndex) // made by the CREATE TABLE
                 continue;
             const QString object = QStringLiteral("index ") + ix.name;
-            const TranslationResult result = translator.translate(ix.sql + QLatin1Char(';'), ix.name);
+            const TranslationResult result =
+                translator.translate(ix.sql + QLatin1Char(';'), ix.name);
             if (result.hasErrors()) {
                 addNotes(plan, object + QStringLiteral(" (not copied)"), result, false);
                 continue;

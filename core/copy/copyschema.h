@@ -22,8 +22,8 @@ namespace strata {
 
 struct CopyNote
 {
-    QString object;  // "table users", "index users_email_idx", "trigger audit on orders"
-    QString level;   // "error", "warning", "note"
+    QString object; // "table users", "index users_email_idx", "trigger audit on orders"
+    QString level;  // "error", "warning", "note"
     QString message;
     bool blocking = false; // the copy cannot go on (a table that was not translated)
 };

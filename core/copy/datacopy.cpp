@@ -60,8 +60,8 @@ bool TableLoader::load(const Table& model, TableCopyResult& result, Error* error
     auto stop = [&](const QString& message, const QString& detail = {}) {
         result.status = TableCopyResult::Status::Failed;
         result.message = message;
-        *error = Error{QStringLiteral("table %1: %2").arg(result.source, message), {}, 0, 0,
-                       detail};
+        *error =
+            Error{QStringLiteral("table %1: %2").arg(result.source, message), {}, 0, 0, detail};
         return false;
     };
     auto described = m_source.describe(result.source);
@@ -131,7 +131,10 @@ bool TableLoader::load(const Table& model, TableCopyResult& result, Error* error
                     failure = Error{QStringLiteral("table %1, %2, column %3 (%4): %5")
                                         .arg(result.source, rowName(row, data, sizes), names[i],
                                              table.columns[copied[i]].type, why),
-                                    {}, 0, 0, {}};
+                                    {},
+                                    0,
+                                    0,
+                                    {}};
                     return false;
                 }
                 if (loss) {
@@ -160,7 +163,10 @@ bool TableLoader::load(const Table& model, TableCopyResult& result, Error* error
         if (!m_target.insertRow(&why)) {
             failure = Error{QStringLiteral("table %1, %2: SQLite refused the row: %3")
                                 .arg(result.source, rowName(row, data, sizes), why),
-                            {}, 0, 0, {}};
+                            {},
+                            0,
+                            0,
+                            {}};
             return false;
         }
         if (row % m_options.batchRows == 0) {
@@ -193,9 +199,14 @@ bool TableLoader::load(const Table& model, TableCopyResult& result, Error* error
     m_report.rowsCopied += row;
     for (int i = 0; i < n; ++i)
         for (const ColumnLoss& l : losses[size_t(i)])
-            m_report.lossy << LossyConversion{result.source, names[i], table.columns[copied[i]].type,
-                                          QString::fromUtf8(l.reason), l.count, l.firstRow,
-                                          l.firstSource, l.firstStored};
+            m_report.lossy << LossyConversion{result.source,
+                                              names[i],
+                                              table.columns[copied[i]].type,
+                                              QString::fromUtf8(l.reason),
+                                              l.count,
+                                              l.firstRow,
+                                              l.firstSource,
+                                              l.firstStored};
     return true;
 }
 
@@ -209,8 +220,9 @@ QString TableLoader::rowName(qint64 row, char** data, const int* sizes) const
         key << m_keyNames[i] + QStringLiteral(" = ") +
                    (data[at] ? QString::fromUtf8(data[at], sizes[at]) : QStringLiteral("NULL"));
     }
-    return key.isEmpty() ? QStringLiteral("row %1").arg(row)
-                         : QStringLiteral("row %1 (%2)").arg(row).arg(key.join(QStringLiteral(", ")));
+    return key.isEmpty()
+               ? QStringLiteral("row %1").arg(row)
+               : QStringLiteral("row %1 (%2)").arg(row).arg(key.join(QStringLiteral(", ")));
 }
 
 } // namespace
@@ -218,10 +230,14 @@ QString TableLoader::rowName(qint64 row, char** data, const int* sizes) const
 QString TableCopyResult::statusName(Status s)
 {
     switch (s) {
-    case Status::NotCopied: return QStringLiteral("not copied");
-    case Status::Ok: return QStringLiteral("ok");
-    case Status::Mismatch: return QStringLiteral("mismatch");
-    case Status::Failed: return QStringLiteral("failed");
+    case Status::NotCopied:
+        return QStringLiteral("not copied");
+    case Status::Ok:
+        return QStringLiteral("ok");
+    case Status::Mismatch:
+        return QStringLiteral("mismatch");
+    case Status::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -236,17 +252,26 @@ std::optional<Error> DataCopy::problem() const
     if (m_source.kind != Environment::Kind::Postgres)
         return Error{QStringLiteral("the source of a copy is a PostgreSQL database; %1 is not")
                          .arg(m_source.displayLocation()),
-                     {}, 0, 0, {}};
+                     {},
+                     0,
+                     0,
+                     {}};
     if (m_target.kind == Environment::Kind::D1Remote)
         return Error{QStringLiteral("%1 is a Cloudflare-hosted D1 database, which cannot be "
                                     "written from here: copy into the local one, then move it "
                                     "with `wrangler d1 export` / `wrangler d1 execute --remote`")
                          .arg(m_target.name),
-                     {}, 0, 0, {}};
+                     {},
+                     0,
+                     0,
+                     {}};
     if (m_target.kind != Environment::Kind::SqliteFile || m_dialect == Dialect::Postgres)
         return Error{QStringLiteral("the target of a copy is a SQLite or D1 database; %1 is not")
                          .arg(m_target.displayLocation()),
-                     {}, 0, 0, {}};
+                     {},
+                     0,
+                     0,
+                     {}};
     return std::nullopt;
 }
 
@@ -293,8 +318,8 @@ CopyReport DataCopy::run(const CopyOptions& options)
     const CopySchemaPlan plan = planCopySchema(schema.value(), domains.value(), m_dialect);
     report.notes = plan.notes;
     for (const CopyTablePlan& t : plan.tables)
-        report.tables << TableCopyResult{t.source, t.target, -1, -1,
-                                         TableCopyResult::Status::NotCopied, {}};
+        report.tables << TableCopyResult{
+            t.source, t.target, -1, -1, TableCopyResult::Status::NotCopied, {}};
     if (plan.blocked()) {
         QStringList why;
         for (const CopyNote& n : plan.notes)
@@ -304,14 +329,20 @@ CopyReport DataCopy::run(const CopyOptions& options)
                     Error{QStringLiteral("the dialect engine cannot translate every table, so "
                                          "nothing was copied: ") +
                               why.join(QStringLiteral("; ")),
-                          {}, 0, 0, {}});
+                          {},
+                          0,
+                          0,
+                          {}});
     }
 
     // 2. No migration may start on the target while it is being replaced.
     if (!QDir().mkpath(QFileInfo(report.target).absolutePath()))
         return fail(CopyFailureKind::Failed,
                     Error{QStringLiteral("cannot create the database's folder"),
-                          QFileInfo(report.target).absolutePath(), 0, 0, {}});
+                          QFileInfo(report.target).absolutePath(),
+                          0,
+                          0,
+                          {}});
     ApplyLock lock(report.target);
     if (Status s = lock.acquire(options.lockTimeoutMs); !s)
         return fail(CopyFailureKind::Busy, s.error());
@@ -325,7 +356,10 @@ CopyReport DataCopy::run(const CopyOptions& options)
                 return fail(CopyFailureKind::Failed,
                             Error{QStringLiteral("creating table %1 failed: %2")
                                       .arg(t.target, s.error().message),
-                                  {}, 0, 0, sql});
+                                  {},
+                                  0,
+                                  0,
+                                  sql});
     progress(CopyPhase::Schema, {}, 1, 1);
     report.schemaMs = phase.restart();
 
@@ -349,8 +383,8 @@ CopyReport DataCopy::run(const CopyOptions& options)
     }
     // AUTOINCREMENT counters continue after what the source's sequences handed out.
     for (const CopyTablePlan& t : plan.tables) {
-        if (!t.create.join(QLatin1Char(' ')).contains(QLatin1String("AUTOINCREMENT"),
-                                                      Qt::CaseInsensitive))
+        if (!t.create.join(QLatin1Char(' '))
+                 .contains(QLatin1String("AUTOINCREMENT"), Qt::CaseInsensitive))
             continue;
         const QStringList key = schema->table(t.source)->primaryKey();
         auto described = source.describe(t.source);
@@ -372,7 +406,10 @@ CopyReport DataCopy::run(const CopyOptions& options)
                 return fail(CopyFailureKind::Failed,
                             Error{QStringLiteral("%1 cannot be built on the copied rows: %2")
                                       .arg(ix.object, s.error().message),
-                                  {}, 0, 0, sql});
+                                  {},
+                                  0,
+                                  0,
+                                  sql});
     // A view may name another: retry those that failed while some succeed.
     QList<CopyObjectPlan> views = plan.views;
     QHash<QString, QString> viewErrors;
@@ -394,10 +431,9 @@ CopyReport DataCopy::run(const CopyOptions& options)
         }
     }
     for (const CopyObjectPlan& v : std::as_const(views))
-        report.notes << CopyNote{v.object + QStringLiteral(" (not copied)"),
-                                 QStringLiteral("warning"),
-                                 QStringLiteral("SQLite refused it: ") + viewErrors.value(v.object),
-                                 false};
+        report.notes << CopyNote{
+            v.object + QStringLiteral(" (not copied)"), QStringLiteral("warning"),
+            QStringLiteral("SQLite refused it: ") + viewErrors.value(v.object), false};
     progress(CopyPhase::Indexes, {}, 1, 1);
     report.indexMs = phase.restart();
 
@@ -422,7 +458,10 @@ CopyReport DataCopy::run(const CopyOptions& options)
     if (!countsMatch)
         return fail(CopyFailureKind::Failed,
                     Error{QStringLiteral("row counts differ: the copy was not put in place"),
-                          report.target, 0, 0, {}});
+                          report.target,
+                          0,
+                          0,
+                          {}});
     auto fk = target.foreignKeyCheck();
     if (!fk)
         return fail(CopyFailureKind::Failed, fk.error());
@@ -433,11 +472,11 @@ CopyReport DataCopy::run(const CopyOptions& options)
     if (!check)
         return fail(CopyFailureKind::Failed, check.error());
     if (check.value() != QLatin1String("ok"))
-        return fail(CopyFailureKind::Failed,
-                    Error{QStringLiteral("quick_check of the new file: ") + check.value(), {}, 0,
-                          0, {}});
-    const bool wal = m_dialect == Dialect::D1 ||
-                     (QFileInfo(report.target).isFile() && isWalFile(report.target));
+        return fail(
+            CopyFailureKind::Failed,
+            Error{QStringLiteral("quick_check of the new file: ") + check.value(), {}, 0, 0, {}});
+    const bool wal =
+        m_dialect == Dialect::D1 || (QFileInfo(report.target).isFile() && isWalFile(report.target));
     if (Status s = target.finish(wal); !s)
         return fail(CopyFailureKind::Failed, s.error());
     progress(CopyPhase::Check, {}, 1, 1);

@@ -46,8 +46,8 @@ struct CopyOptions
 struct TableCopyResult
 {
     enum class Status { NotCopied, Ok, Mismatch, Failed };
-    QString source; // "users", "billing.invoices"
-    QString target; // "users", "billing_invoices"
+    QString source;         // "users", "billing.invoices"
+    QString target;         // "users", "billing_invoices"
     qint64 sourceRows = -1; // -1: not counted
     qint64 targetRows = -1;
     Status status = Status::NotCopied;
@@ -59,14 +59,14 @@ struct TableCopyResult
 // One column whose values did not all keep their meaning.
 struct LossyConversion
 {
-    QString table;  // the source table
+    QString table; // the source table
     QString column;
     QString sourceType; // "numeric", "double precision"
     QString reason;
     qint64 count = 0;
-    qint64 firstRow = 0;  // 1-based, in the order the source sent the rows
-    QString firstSource;  // that row's value as PostgreSQL printed it
-    QString firstStored;  // what was stored
+    qint64 firstRow = 0; // 1-based, in the order the source sent the rows
+    QString firstSource; // that row's value as PostgreSQL printed it
+    QString firstStored; // what was stored
 };
 
 enum class CopyFailureKind { None, Project, Failed, Busy };

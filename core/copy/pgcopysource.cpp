@@ -35,12 +35,16 @@ Result<std::unique_ptr<PgCopySource>> PgCopySource::open(const Environment& env,
     std::unique_ptr<PgCopySource> source(new PgCopySource);
     source->m_conn = PQconnectdb(conninfo->c_str());
     if (!source->m_conn || PQstatus(source->m_conn) != CONNECTION_OK) {
-        const QString why =
-            source->m_conn ? QString::fromUtf8(PQerrorMessage(source->m_conn)).trimmed()
-                           : QStringLiteral("out of memory");
-        return Error{maskConnectionText(QStringLiteral("cannot connect to %1: %2")
-                                            .arg(env.displayLocation(), why)),
-                     {}, 0, 0, {}};
+        const QString why = source->m_conn
+                                ? QString::fromUtf8(PQerrorMessage(source->m_conn)).trimmed()
+                                : QStringLiteral("out of memory");
+        return Error{
+            maskConnectionText(
+                QStringLiteral("cannot connect to %1: %2").arg(env.displayLocation(), why)),
+            {},
+            0,
+            0,
+            {}};
     }
     PQsetNoticeProcessor(source->m_conn, ignoreNotice, nullptr);
     PQsetClientEncoding(source->m_conn, "UTF8");
@@ -57,7 +61,10 @@ Error PgCopySource::error(const QString& what) const
 {
     return Error{maskConnectionText(what + QStringLiteral(": ") +
                                     QString::fromUtf8(PQerrorMessage(m_conn)).trimmed()),
-                 {}, 0, 0, {}};
+                 {},
+                 0,
+                 0,
+                 {}};
 }
 
 QByteArray PgCopySource::identifier(const QString& name) const
@@ -111,7 +118,10 @@ Result<SourceTable> PgCopySource::describe(const QString& modelName)
         return Error{QStringLiteral("table %1 is not in the source database (dropped while "
                                     "copying?)")
                          .arg(modelName),
-                     {}, 0, 0, {}};
+                     {},
+                     0,
+                     0,
+                     {}};
     SourceTable table;
     table.name = modelName;
     table.quoted = QString::fromUtf8(identifier(QString::fromUtf8(PQgetvalue(r.r, 0, 0))) + '.' +
@@ -185,8 +195,8 @@ Result<qint64> PgCopySource::stream(const SourceTable& table, const QList<int>& 
         const SourceColumn& c = table.columns.at(i);
         select << copyExpression(c.kind, QString::fromUtf8(identifier(c.name))).toUtf8();
     }
-    const QByteArray sql = "COPY (SELECT " + select.join(", ") + " FROM " +
-                           table.quoted.toUtf8() + ") TO STDOUT";
+    const QByteArray sql =
+        "COPY (SELECT " + select.join(", ") + " FROM " + table.quoted.toUtf8() + ") TO STDOUT";
     {
         ResultHolder r(PQexec(m_conn, sql.constData()));
         if (PQresultStatus(r.r) != PGRES_COPY_OUT)
@@ -271,9 +281,13 @@ Result<qint64> PgCopySource::stream(const SourceTable& table, const QList<int>& 
     if (stopped)
         return rows;
     if (failed)
-        return Error{maskConnectionText(QStringLiteral("reading the rows of %1 failed: %2")
-                                            .arg(table.name, serverMessage)),
-                     {}, 0, 0, {}};
+        return Error{
+            maskConnectionText(
+                QStringLiteral("reading the rows of %1 failed: %2").arg(table.name, serverMessage)),
+            {},
+            0,
+            0,
+            {}};
     return rows;
 }
 
@@ -283,15 +297,14 @@ Result<std::optional<qint64>> PgCopySource::sequenceLastValue(const SourceTable&
     const QByteArray tableName = table.quoted.toUtf8();
     const QByteArray columnName = column.toUtf8();
     const char* params[] = {tableName.constData(), columnName.constData()};
-    ResultHolder r(PQexecParams(m_conn, "SELECT pg_get_serial_sequence($1, $2)", 2, nullptr,
-                                params, nullptr, nullptr, 0));
+    ResultHolder r(PQexecParams(m_conn, "SELECT pg_get_serial_sequence($1, $2)", 2, nullptr, params,
+                                nullptr, nullptr, 0));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
         return error(QStringLiteral("cannot find the sequence of %1.%2").arg(table.name, column));
     if (PQgetisnull(r.r, 0, 0))
         return std::optional<qint64>();
     // pg_get_serial_sequence quotes the name as SQL needs it.
-    const QByteArray sql = QByteArray("SELECT last_value, is_called FROM ") +
-                           PQgetvalue(r.r, 0, 0);
+    const QByteArray sql = QByteArray("SELECT last_value, is_called FROM ") + PQgetvalue(r.r, 0, 0);
     ResultHolder v(PQexec(m_conn, sql.constData()));
     if (PQresultStatus(v.r) != PGRES_TUPLES_OK)
         return error(QStringLiteral("cannot read the sequence of %1.%2").arg(table.name, column));

@@ -40,14 +40,13 @@ Result<std::unique_ptr<SqliteCopyTarget>> SqliteCopyTarget::create(const QString
 {
     const QFileInfo info(targetPath);
     if (!QDir().mkpath(info.absolutePath()))
-        return Error{QStringLiteral("cannot create the database's folder"), info.absolutePath(), 0,
-                     0, {}};
+        return Error{
+            QStringLiteral("cannot create the database's folder"), info.absolutePath(), 0, 0, {}};
     std::unique_ptr<SqliteCopyTarget> t(new SqliteCopyTarget);
     t->m_path = info.absoluteFilePath() + QStringLiteral(".strata-copy-") + randomSuffix();
-    const int rc = sqlite3_open_v2(t->m_path.toUtf8().constData(), &t->m_db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_EXCLUSIVE,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        t->m_path.toUtf8().constData(), &t->m_db,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, nullptr);
     if (rc != SQLITE_OK)
         return t->sqliteError(QStringLiteral("cannot create the new database file"));
     // Nothing reads this file before it is complete, checked, flushed and renamed: no journal,
@@ -74,8 +73,8 @@ SqliteCopyTarget::~SqliteCopyTarget()
 
 Error SqliteCopyTarget::sqliteError(const QString& what, const QString& sql) const
 {
-    const QString message = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
-                                 : QStringLiteral("out of memory");
+    const QString message =
+        m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
     return Error{what + QStringLiteral(": ") + message, m_path, 0, 0, sql};
 }
 
@@ -131,8 +130,8 @@ Status SqliteCopyTarget::prepareInsert(const QString& table, const QStringList& 
     const QString sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
                             .arg(sqliteQuote(table), names.join(QStringLiteral(", ")),
                                  marks.join(QStringLiteral(", ")));
-    if (sqlite3_prepare_v3(m_db, sql.toUtf8().constData(), -1, SQLITE_PREPARE_PERSISTENT,
-                           &m_insert, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v3(m_db, sql.toUtf8().constData(), -1, SQLITE_PREPARE_PERSISTENT, &m_insert,
+                           nullptr) != SQLITE_OK)
         return sqliteError(QStringLiteral("cannot prepare the insert into ") + table, sql);
     return success();
 }
@@ -141,12 +140,22 @@ void SqliteCopyTarget::bind(int index, const SqlValue& v)
 {
     const int i = index + 1;
     switch (v.type) {
-    case SqlValue::Type::Null: sqlite3_bind_null(m_insert, i); break;
-    case SqlValue::Type::Integer: sqlite3_bind_int64(m_insert, i, v.integer); break;
-    case SqlValue::Type::Real: sqlite3_bind_double(m_insert, i, v.real); break;
+    case SqlValue::Type::Null:
+        sqlite3_bind_null(m_insert, i);
+        break;
+    case SqlValue::Type::Integer:
+        sqlite3_bind_int64(m_insert, i, v.integer);
+        break;
+    case SqlValue::Type::Real:
+        sqlite3_bind_double(m_insert, i, v.real);
+        break;
     // The row buffer outlives the step: no copy.
-    case SqlValue::Type::Text: sqlite3_bind_text(m_insert, i, v.data, v.size, SQLITE_STATIC); break;
-    case SqlValue::Type::Blob: sqlite3_bind_blob(m_insert, i, v.data, v.size, SQLITE_STATIC); break;
+    case SqlValue::Type::Text:
+        sqlite3_bind_text(m_insert, i, v.data, v.size, SQLITE_STATIC);
+        break;
+    case SqlValue::Type::Blob:
+        sqlite3_bind_blob(m_insert, i, v.data, v.size, SQLITE_STATIC);
+        break;
     }
 }
 
@@ -167,8 +176,14 @@ void SqliteCopyTarget::finishInsert()
     m_insert = nullptr;
 }
 
-Status SqliteCopyTarget::begin() { return exec(QStringLiteral("BEGIN")); }
-Status SqliteCopyTarget::commit() { return exec(QStringLiteral("COMMIT")); }
+Status SqliteCopyTarget::begin()
+{
+    return exec(QStringLiteral("BEGIN"));
+}
+Status SqliteCopyTarget::commit()
+{
+    return exec(QStringLiteral("COMMIT"));
+}
 
 Result<qint64> SqliteCopyTarget::count(const QString& table)
 {
@@ -192,16 +207,16 @@ Result<QString> SqliteCopyTarget::foreignKeyCheck()
     QStringList shown;
     while (sqlite3_step(s) == SQLITE_ROW) {
         if (++count <= maxViolationsShown)
-            shown << QStringLiteral("%1 rowid %2 → %3").arg(columnText(s, 0), columnText(s, 1),
-                                                          columnText(s, 2));
+            shown << QStringLiteral("%1 rowid %2 → %3")
+                         .arg(columnText(s, 0), columnText(s, 1), columnText(s, 2));
     }
     sqlite3_finalize(s);
     if (count == 0)
         return QStringLiteral("ok");
     return QStringLiteral("%1 rows break a foreign key (%2%3)")
         .arg(count)
-        .arg(shown.join(QStringLiteral("; ")), count > maxViolationsShown ? QStringLiteral("; …")
-                                                                          : QString());
+        .arg(shown.join(QStringLiteral("; ")),
+             count > maxViolationsShown ? QStringLiteral("; …") : QString());
 }
 
 Result<QString> SqliteCopyTarget::quickCheck()

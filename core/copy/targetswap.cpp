@@ -42,8 +42,8 @@ public:
             // Everything of the -wal into the main file, then out of WAL mode: possible only
             // when no other connection is open; it removes the -wal and -shm.
             int log = 0, done = 0;
-            if (sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log,
-                                          &done) != SQLITE_OK ||
+            if (sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) !=
+                    SQLITE_OK ||
                 !setDeleteMode()) {
                 *busy = true;
                 return inUse;
@@ -66,9 +66,9 @@ private:
         sqlite3_stmt* s = nullptr;
         if (sqlite3_prepare_v2(m_db, "PRAGMA journal_mode = DELETE", -1, &s, nullptr) != SQLITE_OK)
             return false;
-        const bool ok = sqlite3_step(s) == SQLITE_ROW &&
-                        qstrcmp(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)),
-                                "delete") == 0;
+        const bool ok =
+            sqlite3_step(s) == SQLITE_ROW &&
+            qstrcmp(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "delete") == 0;
         sqlite3_finalize(s);
         return ok;
     }
@@ -101,9 +101,9 @@ Result<SwapOutcome> TargetSwap::replace(const QString& newFile, const QString& t
     if (const QString why = old.lock(target, busyTimeoutMs, busy); !why.isEmpty())
         return Error{why, target, 0, 0, {}};
 
-    outcome.safetyCopy = target + QStringLiteral(".strata-before-copy-") +
-                         QDateTime::currentDateTimeUtc().toString(
-                             QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+    outcome.safetyCopy =
+        target + QStringLiteral(".strata-before-copy-") +
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
     if (QFileInfo::exists(outcome.safetyCopy))
         outcome.safetyCopy +=
             QLatin1Char('-') + QString::number(QRandomGenerator::global()->generate() & 0xffff, 16);
@@ -124,7 +124,10 @@ Result<SwapOutcome> TargetSwap::replace(const QString& newFile, const QString& t
         if (!fileops::removeIfExists(target + QLatin1String(suffix)))
             return undo(Error{QStringLiteral("cannot remove the old database's %1 file")
                                   .arg(QLatin1String(suffix)),
-                              target, 0, 0, {}});
+                              target,
+                              0,
+                              0,
+                              {}});
     if (Status s = fileops::replaceFile(newFile, target); !s)
         return undo(s.error());
     old.swapped();

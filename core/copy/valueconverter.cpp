@@ -15,7 +15,10 @@ const char* const lossDate =
     "a date SQLite's date functions cannot read (infinity, BC or a year past 9999): stored as "
     "PostgreSQL prints it";
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 bool digitsAt(const char* s, int from, int to)
 {
@@ -35,8 +38,8 @@ bool isIsoDate(const char* s, int size)
 // "YYYY-MM-DD HH:MM:SS[.ffffff]"
 bool isIsoTimestamp(const char* s, int size)
 {
-    if (size < 19 || !isIsoDate(s, size) || s[10] != ' ' || !digitsAt(s, 11, 13) ||
-        s[13] != ':' || !digitsAt(s, 14, 16) || s[16] != ':' || !digitsAt(s, 17, 19))
+    if (size < 19 || !isIsoDate(s, size) || s[10] != ' ' || !digitsAt(s, 11, 13) || s[13] != ':' ||
+        !digitsAt(s, 14, 16) || s[16] != ':' || !digitsAt(s, 17, 19))
         return false;
     if (size == 19)
         return true;
@@ -116,18 +119,18 @@ ValueKind valueKindOf(const QString& typeName, char typtype, char category)
         const char* name;
         ValueKind kind;
     } names[] = {
-        {"bool", ValueKind::Boolean},      {"int2", ValueKind::Integer},
-        {"int4", ValueKind::Integer},      {"int8", ValueKind::Integer},
-        {"oid", ValueKind::Integer},       {"float4", ValueKind::Float},
-        {"float8", ValueKind::Float},      {"numeric", ValueKind::Numeric},
-        {"money", ValueKind::Money},       {"timestamptz", ValueKind::TimestampTz},
+        {"bool", ValueKind::Boolean},        {"int2", ValueKind::Integer},
+        {"int4", ValueKind::Integer},        {"int8", ValueKind::Integer},
+        {"oid", ValueKind::Integer},         {"float4", ValueKind::Float},
+        {"float8", ValueKind::Float},        {"numeric", ValueKind::Numeric},
+        {"money", ValueKind::Money},         {"timestamptz", ValueKind::TimestampTz},
         {"timestamp", ValueKind::Timestamp}, {"date", ValueKind::Date},
-        {"time", ValueKind::Time},         {"timetz", ValueKind::TimeTz},
-        {"interval", ValueKind::Interval}, {"uuid", ValueKind::Uuid},
-        {"json", ValueKind::Json},         {"jsonb", ValueKind::Jsonb},
-        {"bytea", ValueKind::Bytea},       {"text", ValueKind::Text},
-        {"varchar", ValueKind::Text},      {"bpchar", ValueKind::Text},
-        {"char", ValueKind::Text},         {"name", ValueKind::Text},
+        {"time", ValueKind::Time},           {"timetz", ValueKind::TimeTz},
+        {"interval", ValueKind::Interval},   {"uuid", ValueKind::Uuid},
+        {"json", ValueKind::Json},           {"jsonb", ValueKind::Jsonb},
+        {"bytea", ValueKind::Bytea},         {"text", ValueKind::Text},
+        {"varchar", ValueKind::Text},        {"bpchar", ValueKind::Text},
+        {"char", ValueKind::Text},           {"name", ValueKind::Text},
         {"citext", ValueKind::Text},
     };
     for (const auto& n : names)
@@ -139,25 +142,44 @@ ValueKind valueKindOf(const QString& typeName, char typtype, char category)
 QString valueKindName(ValueKind kind)
 {
     switch (kind) {
-    case ValueKind::Boolean: return QStringLiteral("boolean");
-    case ValueKind::Integer: return QStringLiteral("integer");
-    case ValueKind::Float: return QStringLiteral("float");
-    case ValueKind::Numeric: return QStringLiteral("numeric");
-    case ValueKind::Money: return QStringLiteral("money");
-    case ValueKind::TimestampTz: return QStringLiteral("timestamptz");
-    case ValueKind::Timestamp: return QStringLiteral("timestamp");
-    case ValueKind::Date: return QStringLiteral("date");
-    case ValueKind::Time: return QStringLiteral("time");
-    case ValueKind::TimeTz: return QStringLiteral("timetz");
-    case ValueKind::Interval: return QStringLiteral("interval");
-    case ValueKind::Uuid: return QStringLiteral("uuid");
-    case ValueKind::Json: return QStringLiteral("json");
-    case ValueKind::Jsonb: return QStringLiteral("jsonb");
-    case ValueKind::Bytea: return QStringLiteral("bytea");
-    case ValueKind::Array: return QStringLiteral("array");
-    case ValueKind::Enum: return QStringLiteral("enum");
-    case ValueKind::Text: return QStringLiteral("text");
-    case ValueKind::Other: return QStringLiteral("other");
+    case ValueKind::Boolean:
+        return QStringLiteral("boolean");
+    case ValueKind::Integer:
+        return QStringLiteral("integer");
+    case ValueKind::Float:
+        return QStringLiteral("float");
+    case ValueKind::Numeric:
+        return QStringLiteral("numeric");
+    case ValueKind::Money:
+        return QStringLiteral("money");
+    case ValueKind::TimestampTz:
+        return QStringLiteral("timestamptz");
+    case ValueKind::Timestamp:
+        return QStringLiteral("timestamp");
+    case ValueKind::Date:
+        return QStringLiteral("date");
+    case ValueKind::Time:
+        return QStringLiteral("time");
+    case ValueKind::TimeTz:
+        return QStringLiteral("timetz");
+    case ValueKind::Interval:
+        return QStringLiteral("interval");
+    case ValueKind::Uuid:
+        return QStringLiteral("uuid");
+    case ValueKind::Json:
+        return QStringLiteral("json");
+    case ValueKind::Jsonb:
+        return QStringLiteral("jsonb");
+    case ValueKind::Bytea:
+        return QStringLiteral("bytea");
+    case ValueKind::Array:
+        return QStringLiteral("array");
+    case ValueKind::Enum:
+        return QStringLiteral("enum");
+    case ValueKind::Text:
+        return QStringLiteral("text");
+    case ValueKind::Other:
+        return QStringLiteral("other");
     }
     return {};
 }
@@ -165,9 +187,12 @@ QString valueKindName(ValueKind kind)
 QString copyExpression(ValueKind kind, const QString& column)
 {
     switch (kind) {
-    case ValueKind::Money: return column + QStringLiteral("::numeric"); // no currency format
-    case ValueKind::Array: return QStringLiteral("to_json(%1)").arg(column);
-    default: return column;
+    case ValueKind::Money:
+        return column + QStringLiteral("::numeric"); // no currency format
+    case ValueKind::Array:
+        return QStringLiteral("to_json(%1)").arg(column);
+    default:
+        return column;
     }
 }
 
@@ -267,7 +292,8 @@ bool ValueConverter::convert(char* data, int size, SqlValue& out, const char** l
     case ValueKind::Array:
     case ValueKind::Enum:
     case ValueKind::Text:
-    case ValueKind::Other: return text(data, size);
+    case ValueKind::Other:
+        return text(data, size);
     }
     return text(data, size);
 }
@@ -330,8 +356,10 @@ QString describeSqlValue(const SqlValue& v)
 {
     constexpr int maxShown = 60;
     switch (v.type) {
-    case SqlValue::Type::Null: return QStringLiteral("NULL");
-    case SqlValue::Type::Integer: return QString::number(v.integer);
+    case SqlValue::Type::Null:
+        return QStringLiteral("NULL");
+    case SqlValue::Type::Integer:
+        return QString::number(v.integer);
     case SqlValue::Type::Real: {
         char buffer[32];
         // Large values in scientific notation, as SQLite shows them.
@@ -348,8 +376,8 @@ QString describeSqlValue(const SqlValue& v)
         return QLatin1Char('\'') + s + QLatin1Char('\'');
     }
     case SqlValue::Type::Blob:
-        return QStringLiteral("x'%1'").arg(QString::fromLatin1(
-            QByteArray(v.data, std::min(v.size, maxShown / 2)).toHex()));
+        return QStringLiteral("x'%1'").arg(
+            QString::fromLatin1(QByteArray(v.data, std::min(v.size, maxShown / 2)).toHex()));
     }
     return {};
 }
@@ -365,12 +393,24 @@ int unescapeCopyText(char* data, int size)
         }
         c = data[++i];
         switch (c) {
-        case 'b': data[out++] = '\b'; break;
-        case 'f': data[out++] = '\f'; break;
-        case 'n': data[out++] = '\n'; break;
-        case 'r': data[out++] = '\r'; break;
-        case 't': data[out++] = '\t'; break;
-        case 'v': data[out++] = '\v'; break;
+        case 'b':
+            data[out++] = '\b';
+            break;
+        case 'f':
+            data[out++] = '\f';
+            break;
+        case 'n':
+            data[out++] = '\n';
+            break;
+        case 'r':
+            data[out++] = '\r';
+            break;
+        case 't':
+            data[out++] = '\t';
+            break;
+        case 'v':
+            data[out++] = '\v';
+            break;
         case 'x': {
             int value = 0, digits = 0;
             while (digits < 2 && i + 1 < size && hexValue(data[i + 1]) >= 0) {

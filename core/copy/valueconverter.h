@@ -25,7 +25,7 @@ enum class ValueKind {
     Integer, // smallint, integer, bigint, oid
     Float,   // real, double precision
     Numeric,
-    Money,   // selected as numeric
+    Money, // selected as numeric
     TimestampTz,
     Timestamp,
     Date,
@@ -38,8 +38,8 @@ enum class ValueKind {
     Bytea,
     Array, // selected as to_json(…)
     Enum,
-    Text,  // char, varchar, text, name, citext
-    Other  // any other type: its PostgreSQL text (inet, xml, tsvector, ranges…)
+    Text, // char, varchar, text, name, citext
+    Other // any other type: its PostgreSQL text (inet, xml, tsvector, ranges…)
 };
 
 // From pg_type of the column's base type (domains resolved): typname, typtype, typcategory.

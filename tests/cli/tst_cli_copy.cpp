@@ -67,33 +67,36 @@ void TestCliCopy::init()
                             .arg(m_role, pgHost())
                             .arg(pgPort())
                             .arg(m_db->name());
-    QVERIFY(writeFile(m_tmp->filePath(QStringLiteral("strata.toml")),
-                      QStringLiteral("[project]\nname = \"copy\"\n\n"
-                                     "[[database]]\nbinding = \"PG\"\ndialect = \"postgres\"\n"
-                                     "migrations = \"pg\"\n\n"
-                                     "[database.env.production]\nurl = \"%1\"\n"
-                                     "password_env = \"%2\"\n\n"
-                                     "[[database]]\nbinding = \"DB\"\ndialect = \"d1\"\n"
-                                     "migrations = \"d1\"\n\n"
-                                     "[database.env.local]\npath = \"data/local.sqlite\"\n\n"
-                                     "[database.env.production]\npath = \"data/production.sqlite\"\n"
-                                     "protected = true\n")
-                          .arg(url, QString::fromLatin1(kPasswordVar))
-                          .toUtf8()));
+    QVERIFY(
+        writeFile(m_tmp->filePath(QStringLiteral("strata.toml")),
+                  QStringLiteral("[project]\nname = \"copy\"\n\n"
+                                 "[[database]]\nbinding = \"PG\"\ndialect = \"postgres\"\n"
+                                 "migrations = \"pg\"\n\n"
+                                 "[database.env.production]\nurl = \"%1\"\n"
+                                 "password_env = \"%2\"\n\n"
+                                 "[[database]]\nbinding = \"DB\"\ndialect = \"d1\"\n"
+                                 "migrations = \"d1\"\n\n"
+                                 "[database.env.local]\npath = \"data/local.sqlite\"\n\n"
+                                 "[database.env.production]\npath = \"data/production.sqlite\"\n"
+                                 "protected = true\n")
+                      .arg(url, QString::fromLatin1(kPasswordVar))
+                      .toUtf8()));
     QVERIFY(QDir().mkpath(m_tmp->filePath(QStringLiteral("pg"))));
     QVERIFY(QDir().mkpath(m_tmp->filePath(QStringLiteral("d1"))));
-    QVERIFY(m_db->exec(QStringLiteral(
-        "CREATE TABLE tenants (id uuid PRIMARY KEY, name text NOT NULL, settings jsonb, "
-        "  active boolean DEFAULT true); "
-        "CREATE TABLE orders (id bigserial PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES "
-        "  tenants(id), total numeric(19,4), placed_at timestamptz NOT NULL DEFAULT now()); "
-        "INSERT INTO tenants VALUES ('00000000-0000-4000-8000-000000000001', 'acme', "
-        "  '{\"plan\": \"pro\"}', true), ('00000000-0000-4000-8000-000000000002', 'globex', "
-        "  NULL, false); "
-        "INSERT INTO orders (tenant_id, total, placed_at) SELECT "
-        "  '00000000-0000-4000-8000-000000000001', i * 1.5, '2024-01-01 00:00:00+00' "
-        "  FROM generate_series(1, 25) i; "
-        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ") + m_role));
+    QVERIFY(m_db->exec(
+        QStringLiteral(
+            "CREATE TABLE tenants (id uuid PRIMARY KEY, name text NOT NULL, settings jsonb, "
+            "  active boolean DEFAULT true); "
+            "CREATE TABLE orders (id bigserial PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES "
+            "  tenants(id), total numeric(19,4), placed_at timestamptz NOT NULL DEFAULT now()); "
+            "INSERT INTO tenants VALUES ('00000000-0000-4000-8000-000000000001', 'acme', "
+            "  '{\"plan\": \"pro\"}', true), ('00000000-0000-4000-8000-000000000002', 'globex', "
+            "  NULL, false); "
+            "INSERT INTO orders (tenant_id, total, placed_at) SELECT "
+            "  '00000000-0000-4000-8000-000000000001', i * 1.5, '2024-01-01 00:00:00+00' "
+            "  FROM generate_series(1, 25) i; "
+            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ") +
+        m_role));
 }
 
 Run TestCliCopy::strata(const QStringList& args, bool withPassword)
@@ -118,9 +121,9 @@ Run TestCliCopy::strata(const QStringList& args, bool withPassword)
 
 QStringList TestCliCopy::copyArgs(const QString& toEnv) const
 {
-    return {QStringLiteral("copy"),       QStringLiteral("--from-db"), QStringLiteral("PG"),
+    return {QStringLiteral("copy"),       QStringLiteral("--from-db"),  QStringLiteral("PG"),
             QStringLiteral("--from-env"), QStringLiteral("production"), QStringLiteral("--to-db"),
-            QStringLiteral("DB"),         QStringLiteral("--to-env"),  toEnv};
+            QStringLiteral("DB"),         QStringLiteral("--to-env"),   toEnv};
 }
 
 QString TestCliCopy::targetPath(const QString& env) const
@@ -136,8 +139,9 @@ void TestCliCopy::jsonReport()
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(o.value(QStringLiteral("ok")).toBool(), true);
     QCOMPARE(o.value(QStringLiteral("rows")).toInt(), 27);
-    QCOMPARE(o.value(QStringLiteral("target")).toObject().value(QStringLiteral("dialect")).toString(),
-             QStringLiteral("d1"));
+    QCOMPARE(
+        o.value(QStringLiteral("target")).toObject().value(QStringLiteral("dialect")).toString(),
+        QStringLiteral("d1"));
     const QJsonArray tables = o.value(QStringLiteral("tables")).toArray();
     QCOMPARE(tables.size(), 2);
     // Referenced before referencing.
@@ -148,8 +152,10 @@ void TestCliCopy::jsonReport()
     QCOMPARE(tables[1].toObject().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
     bool timestamptzWarning = false;
     for (const QJsonValue& d : o.value(QStringLiteral("diagnostics")).toArray())
-        timestamptzWarning |= d.toObject().value(QStringLiteral("message")).toString().contains(
-            QLatin1String("timestamptz"));
+        timestamptzWarning |= d.toObject()
+                                  .value(QStringLiteral("message"))
+                                  .toString()
+                                  .contains(QLatin1String("timestamptz"));
     QVERIFY(timestamptzWarning);
     QCOMPARE(queryValue(targetPath(QStringLiteral("local")),
                         QStringLiteral("SELECT settings FROM tenants WHERE name = 'acme'")),
@@ -166,8 +172,9 @@ void TestCliCopy::humanReportAndSafetyCopy()
     const Run r = strata(copyArgs(QStringLiteral("local")));
     QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
     QVERIFY(!r.out.contains(m_password) && !r.err.contains(m_password));
-    QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("TABLE\\s+SOURCE\\s+TARGET\\s+STATUS"))),
-             qPrintable(r.out));
+    QVERIFY2(
+        r.out.contains(QRegularExpression(QStringLiteral("TABLE\\s+SOURCE\\s+TARGET\\s+STATUS"))),
+        qPrintable(r.out));
     QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("orders\\s+25\\s+25\\s+ok"))),
              qPrintable(r.out));
     QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("tenants\\s+2\\s+2\\s+ok"))),
@@ -236,7 +243,9 @@ void TestCliCopy::untranslatableTableExits1()
     QCOMPARE(r.exitCode, 1);
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(o.value(QStringLiteral("ok")).toBool(true), false);
-    QVERIFY2(o.value(QStringLiteral("error")).toObject().value(QStringLiteral("message"))
+    QVERIFY2(o.value(QStringLiteral("error"))
+                 .toObject()
+                 .value(QStringLiteral("message"))
                  .toString()
                  .contains(QLatin1String("rules")),
              qPrintable(r.out));

@@ -167,8 +167,7 @@ void TestCopy::everyConvertedType_data()
     row("int array 2d", "int[]", "'{{1,2},{3,4}}'", "text", "'[[1,2],[3,4]]'");
     row("enum", "mood", "'happy'", "text", "'happy'");
     row("domain", "positive", "7", "integer", "7");
-    row("text escapes", "text", "E'tab\\tnew\\nline\\\\back'", "text",
-        "'tab\tnew\nline\\back'");
+    row("text escapes", "text", "E'tab\\tnew\\nline\\\\back'", "text", "'tab\tnew\nline\\back'");
     row("varchar unicode", "varchar(20)", "'żółw ✓'", "text", "'żółw ✓'");
     row("inet", "inet", "'192.168.0.1/24'", "text", "'192.168.0.1/24'");
     row("null", "integer", "NULL", "null", "NULL");
@@ -182,11 +181,11 @@ void TestCopy::everyConvertedType()
     QFETCH(QString, stored);
     QFETCH(QString, loss);
 
-    QVERIFY(m_db->exec(QStringLiteral(
-        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); "
-        "CREATE DOMAIN positive AS integer CHECK (VALUE > 0); "
-        "CREATE TABLE t (id int PRIMARY KEY, v %1); INSERT INTO t VALUES (1, %2)")
-                           .arg(type, literal)));
+    QVERIFY(m_db->exec(
+        QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); "
+                       "CREATE DOMAIN positive AS integer CHECK (VALUE > 0); "
+                       "CREATE TABLE t (id int PRIMARY KEY, v %1); INSERT INTO t VALUES (1, %2)")
+            .arg(type, literal)));
     const CopyReport r = copy();
     QVERIFY2(r.ok(), qPrintable(r.failure ? r.failure->toString() : QString()));
     const auto rows = sqliteRows(m_target, QStringLiteral("SELECT typeof(v), quote(v) FROM t"));
@@ -241,9 +240,9 @@ void TestCopy::wholeSchemaValueByValue()
     QCOMPARE(r.tables[0].sourceRows, 500);
     QCOMPARE(r.tables[0].targetRows, 500);
     QCOMPARE(r.tables[0].status, TableCopyResult::Status::Ok);
-    const auto got = sqliteRows(
-        m_target, QStringLiteral("SELECT id, flag, amount, seen, tags, doc, hex(raw), "
-                                 "coalesce(label, 'NULL') FROM items ORDER BY id"));
+    const auto got =
+        sqliteRows(m_target, QStringLiteral("SELECT id, flag, amount, seen, tags, doc, hex(raw), "
+                                            "coalesce(label, 'NULL') FROM items ORDER BY id"));
     QCOMPARE(got.size(), expected.size());
     for (int i = 0; i < got.size(); ++i)
         for (int c = 0; c < got[i].size(); ++c)
@@ -349,8 +348,7 @@ void TestCopy::untranslatableTableWritesNothing()
     const CopyReport r = copy();
     QVERIFY(!r.ok());
     QCOMPARE(r.failureKind, CopyFailureKind::Failed);
-    QVERIFY2(r.failure->message.contains(QLatin1String("rooms")),
-             qPrintable(r.failure->message));
+    QVERIFY2(r.failure->message.contains(QLatin1String("rooms")), qPrintable(r.failure->message));
     bool blocking = false;
     for (const CopyNote& n : r.notes)
         blocking |= n.blocking && n.object == QLatin1String("table rooms");
@@ -369,9 +367,9 @@ void TestCopy::refusedRowLeavesTargetAsItWas()
         old.exec("CREATE TABLE keep (x); INSERT INTO keep VALUES ('before')");
     }
     const QByteArray before = readFile(m_target);
-    QVERIFY(m_db->exec(QStringLiteral(
-        "CREATE TABLE prices (id int PRIMARY KEY, p numeric UNIQUE); "
-        "INSERT INTO prices VALUES (1, 0.1), (2, 0.10000000000000000001)")));
+    QVERIFY(m_db->exec(
+        QStringLiteral("CREATE TABLE prices (id int PRIMARY KEY, p numeric UNIQUE); "
+                       "INSERT INTO prices VALUES (1, 0.1), (2, 0.10000000000000000001)")));
     const CopyReport r = copy();
     QVERIFY(!r.ok());
     QCOMPARE(r.failureKind, CopyFailureKind::Failed);
