@@ -8,6 +8,7 @@
 #include "backupmanager.h"
 #include "migrator.h"
 #include "projectfile.h"
+#include "projectlocator.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -17,6 +18,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -116,7 +118,7 @@ private slots:
     void otherConnectionMakesRestoreBusy();
     void restoreIntoMissingDatabase();
     void d1HistoryGivesSchemaVersion();
-    void postgresIsRefused();
+    void remoteD1IsRefused();
 };
 
 void TestBackup::initTestCase()
@@ -555,19 +557,26 @@ void TestBackup::d1HistoryGivesSchemaVersion()
     QCOMPARE(e.manifest.location, project.databases.first().environments.first().displayLocation());
 }
 
-void TestBackup::postgresIsRefused()
+void TestBackup::remoteD1IsRefused()
 {
-    TempProject p(QStringLiteral("postgres"));
-    QVERIFY(writeFile(QDir(p.root()).filePath(QStringLiteral("strata.toml")),
-                      "[[database]]\nbinding = \"APP\"\ndialect = \"postgres\"\nmigrations = "
-                      "\"migrations\"\n[database.env.local]\nurl = "
-                      "\"postgresql://app@127.0.0.1:5432/app\"\n"));
-    BackupManager m(p.load(), app, local);
+    // A wrangler project: [env.production] is a remote D1 database, not reachable from here.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("wrangler.toml")),
+                      "name = \"w\"\n[[d1_databases]]\nbinding = \"APP\"\ndatabase_name = "
+                      "\"app\"\ndatabase_id = \"local-id\"\nmigrations_dir = \"migrations\"\n\n"
+                      "[env.production]\n[[env.production.d1_databases]]\nbinding = \"APP\"\n"
+                      "database_name = \"app-prod\"\ndatabase_id = \"prod-id\"\n"));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("migrations"))));
+    auto project = openProject(dir.path());
+    QVERIFY2(project, qPrintable(project ? QString() : project.error().toString()));
+    BackupManager m(project.value(), app, QStringLiteral("production"));
     BackupErrorKind kind = BackupErrorKind::Failed;
     auto problem = m.targetProblem(&kind);
     QVERIFY(problem);
     QCOMPARE(int(kind), int(BackupErrorKind::Unsupported));
-    QVERIFY2(problem->message.contains(QLatin1String("pg_dump")), qPrintable(problem->message));
+    QVERIFY2(problem->message.contains(QLatin1String("wrangler d1 export")),
+             qPrintable(problem->message));
     QVERIFY(!m.backup());
 }
 
