@@ -71,7 +71,10 @@ bool isReservedWord(const QChar* begin, const QChar* end)
 class Scanner final
 {
 public:
-    explicit Scanner(const QString& sql) : m_p(sql.constData()), m_end(sql.constData() + sql.size()) {}
+    explicit Scanner(const QString& sql, qsizetype from = 0)
+        : m_p(sql.constData() + from), m_end(sql.constData() + sql.size())
+    {
+    }
 
     // The next identifier or keyword (empty at the end). `quoted` tells a quoted one apart.
     bool next(QString& word, bool* quoted = nullptr)
@@ -283,11 +286,15 @@ void ShadowDatabase::log(const QString& statement)
             }
             e.other = readName(s);
             e.hasDependencies = isKeyword(kind, "trigger");
+            if (isKeyword(kind, "index"))
+                e.names = Entry::Names::IndexTable;
         } else if (isKeyword(kind, "view")) {
             e.hasDependencies = true;
         } else {
             e.hasDependencies = !s.skipSymbol(u'(') && s.next(word, &quoted) && !quoted &&
                                 isKeyword(word, "as");
+            if (!e.hasDependencies)
+                e.names = Entry::Names::ReferencesTargets;
         }
     } else if (isKeyword(verb, "drop")) {
         s.next(word);
@@ -350,11 +357,32 @@ void ShadowDatabase::indexWords()
 {
     std::size_t hash = 0;
     for (; m_indexed < m_log.size(); ++m_indexed) {
-        Scanner s(m_log[m_indexed].sql);
-        while (s.nextHash(hash)) {
-            QList<int>& entries = m_byWord[hash];
+        const Entry& e = m_log[m_indexed];
+        auto add = [this](std::size_t h) {
+            QList<int>& entries = m_byWord[h];
             if (entries.isEmpty() || entries.last() != m_indexed)
                 entries.append(m_indexed);
+        };
+        switch (e.names) {
+        case Entry::Names::IndexTable:
+            add(wordHash(e.other));
+            break;
+        case Entry::Names::ReferencesTargets:
+            // Each REFERENCES and the name after it (one in a string or comment only adds an
+            // entry that did not need to be there).
+            for (qsizetype at = e.sql.indexOf(QLatin1String("references"), 0, Qt::CaseInsensitive);
+                 at >= 0;
+                 at = e.sql.indexOf(QLatin1String("references"), at + 10, Qt::CaseInsensitive)) {
+                Scanner s(e.sql, at + 10);
+                add(wordHash(readName(s)));
+            }
+            break;
+        case Entry::Names::AllWords: {
+            Scanner s(e.sql);
+            while (s.nextHash(hash))
+                add(hash);
+            break;
+        }
         }
     }
 }

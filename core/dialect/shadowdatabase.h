@@ -53,6 +53,10 @@ private:
         bool ofTable = false;         // CREATE / ALTER / DROP TABLE
         bool renames = false;         // ALTER TABLE … RENAME: rewrites other objects' SQL
         bool dead = false;            // without effect on what the history built (see forget())
+        // What the word index takes from it: a CREATE TABLE with a column list can name another
+        // object only as a foreign key's target, a CREATE INDEX only its table; other
+        // statements (views, triggers, ALTER, …) give every word.
+        enum class Names : quint8 { AllWords, ReferencesTargets, IndexTable } names = Names::AllWords;
     };
     void log(const QString& statement);
     void indexWords();

@@ -57,11 +57,13 @@ QStringList columnsReferenced(const PgNode& expr)
 
 QString TableTranslator::enumCheck(const QString& column, const QStringList& labels)
 {
-    QStringList quoted;
-    for (const QString& l : labels)
-        quoted << quoteString(l);
-    return quoteIdent(column) + QStringLiteral(" IN (") + quoted.join(QLatin1String(", ")) +
-           QLatin1Char(')');
+    QString check = quoteIdent(column) + QLatin1String(" IN (");
+    for (qsizetype i = 0; i < labels.size(); ++i) {
+        if (i > 0)
+            check += QLatin1String(", ");
+        check += quoteString(labels[i]);
+    }
+    return check += QLatin1Char(')');
 }
 
 QString TableTranslator::reserveName(const QString& table, const QString& name)
@@ -155,7 +157,15 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
         inlinePk || (primaryKey.size() == 1 && primaryKey.first() == col.name);
     const bool rowidKey = generatedKey && singlePk && type.sqlType == QLatin1String("INTEGER");
 
-    QStringList parts{qname, type.sqlType};
+    // The definition is built in place, each part after a space.
+    QString text;
+    text.reserve(200);
+    text += qname;
+    auto part = [&text](const auto&... pieces) {
+        text += QLatin1Char(' ');
+        ((text += pieces), ...);
+    };
+    part(type.sqlType);
     if (generatedKey && !rowidKey) {
         m_ctx.warning(location, QStringLiteral("%1 column \"%2\" is not the table's single-"
                                                "column INTEGER primary key: SQLite cannot "
@@ -164,12 +174,12 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
                                                   : sequenceDefault ? QStringLiteral("the nextval()")
                                                                     : type.pgName,
                                          col.name));
-        parts << QStringLiteral("NOT NULL");
+        part(QLatin1String("NOT NULL"));
         col.notNull = true;
     }
     // PostgreSQL's key columns are NOT NULL; SQLite's (other than the rowid) are not.
     if ((inlinePk || primaryKey.contains(col.name)) && !rowidKey && !col.notNull) {
-        parts << QStringLiteral("NOT NULL");
+        part(QLatin1String("NOT NULL"));
         col.notNull = true;
     }
     if (identity && rowidKey)
@@ -186,8 +196,8 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
         const QString name = c["conname"].isNull()
                                  ? autoName(table, {col.name}, QStringLiteral("fkey"))
                                  : reserveName(table, c["conname"].qstr());
-        parts << QStringLiteral("CONSTRAINT ") + quoteIdent(name) + QLatin1Char(' ') +
-                     foreignKeyClause(c, deferrable, deferred);
+        part(QLatin1String("CONSTRAINT "), quoteIdent(name), QLatin1Char(' '),
+             foreignKeyClause(c, deferrable, deferred));
         col.references = true;
         pendingFk = nullptr;
     };
@@ -211,7 +221,7 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
         deferrable = deferred = nullptr;
         if (kind == "CONSTR_NOTNULL") {
             if (!col.notNull && !rowidKey)
-                parts << QStringLiteral("NOT NULL");
+                part(QLatin1String("NOT NULL"));
             col.notNull = true;
         } else if (kind == "CONSTR_NULL") {
             continue;
@@ -223,7 +233,7 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
                 continue;
             }
             const QString value = m_expr.defaultValue(c["raw_expr"], type.boolean, type.array);
-            parts << QStringLiteral("DEFAULT ") + value;
+            part(QLatin1String("DEFAULT "), value);
             col.hasDefault = true;
             col.constantDefault = !value.startsWith(QLatin1Char('(')) &&
                                   !value.startsWith(QLatin1String("CURRENT_"));
@@ -231,15 +241,15 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
             const QString name = c["conname"].isNull()
                                      ? reserveName(table, table + QStringLiteral("_pkey"))
                                      : reserveName(table, c["conname"].qstr());
-            parts << QStringLiteral("CONSTRAINT ") + quoteIdent(name) +
-                         (rowidKey ? QStringLiteral(" PRIMARY KEY AUTOINCREMENT")
-                                   : QStringLiteral(" PRIMARY KEY"));
+            part(QLatin1String("CONSTRAINT "), quoteIdent(name),
+                 rowidKey ? QLatin1String(" PRIMARY KEY AUTOINCREMENT")
+                          : QLatin1String(" PRIMARY KEY"));
             col.primaryKey = true;
         } else if (kind == "CONSTR_UNIQUE") {
             const QString name = c["conname"].isNull()
                                      ? autoName(table, {col.name}, QStringLiteral("key"))
                                      : reserveName(table, c["conname"].qstr());
-            parts << QStringLiteral("CONSTRAINT ") + quoteIdent(name) + QStringLiteral(" UNIQUE");
+            part(QLatin1String("CONSTRAINT "), quoteIdent(name), QLatin1String(" UNIQUE"));
             col.unique = true;
             if (c["nulls_not_distinct"].boolean())
                 m_ctx.warning(at, QStringLiteral("NULLS NOT DISTINCT is not supported: SQLite "
@@ -248,15 +258,15 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
             const QString name = c["conname"].isNull()
                                      ? autoName(table, {col.name}, QStringLiteral("check"))
                                      : reserveName(table, c["conname"].qstr());
-            parts << QStringLiteral("CONSTRAINT ") + quoteIdent(name) + QStringLiteral(" CHECK (") +
-                         m_expr.expr(c["raw_expr"]) + QLatin1Char(')');
+            part(QLatin1String("CONSTRAINT "), quoteIdent(name), QLatin1String(" CHECK ("),
+                 m_expr.expr(c["raw_expr"]), QLatin1Char(')'));
         } else if (kind == "CONSTR_FOREIGN") {
             pendingFk = &c;
         } else if (kind == "CONSTR_IDENTITY") {
             continue;
         } else if (kind == "CONSTR_GENERATED") {
-            parts << QStringLiteral("GENERATED ALWAYS AS (") + m_expr.expr(c["raw_expr"]) +
-                         QStringLiteral(") STORED");
+            part(QLatin1String("GENERATED ALWAYS AS ("), m_expr.expr(c["raw_expr"]),
+                 QLatin1String(") STORED"));
             col.storedGenerated = true;
         } else {
             m_ctx.error(at, QStringLiteral("this column constraint has no SQLite equivalent"));
@@ -264,40 +274,38 @@ TranslatedColumn TableTranslator::column(const QString& table, const PgNode& def
     }
     flushFk(deferrable, deferred);
     if (rowidKey && !col.primaryKey)
-        parts << QStringLiteral("CONSTRAINT ") + // the table-level key moves here
-                     quoteIdent(m_primaryKeyName.isEmpty() ? table + QStringLiteral("_pkey")
-                                                           : m_primaryKeyName) +
-                     QStringLiteral(" PRIMARY KEY AUTOINCREMENT");
+        part(QLatin1String("CONSTRAINT "), // the table-level key moves here
+             quoteIdent(m_primaryKeyName.isEmpty() ? table + QStringLiteral("_pkey")
+                                                   : m_primaryKeyName),
+             QLatin1String(" PRIMARY KEY AUTOINCREMENT"));
 
     if (!type.domainName.isEmpty()) {
         if (type.domain.notNull && !col.notNull) {
-            parts << QStringLiteral("NOT NULL");
+            part(QLatin1String("NOT NULL"));
             col.notNull = true;
         }
         if (!col.hasDefault && !type.domain.defaultSql.isEmpty()) {
-            parts << QStringLiteral("DEFAULT ") + type.domain.defaultSql;
+            part(QLatin1String("DEFAULT "), type.domain.defaultSql);
             col.hasDefault = true;
             col.constantDefault = !type.domain.defaultSql.startsWith(QLatin1Char('('));
         }
         for (QString check : type.domain.checks)
-            parts << QStringLiteral("CHECK (") + check.replace(kValuePlaceholder, qname) +
-                         QLatin1Char(')');
+            part(QLatin1String("CHECK ("), check.replace(kValuePlaceholder, qname), QLatin1Char(')'));
     }
     // Named, so that ALTER TYPE … ADD VALUE and ALTER COLUMN TYPE can replace them.
     if (!type.enumName.isEmpty())
-        parts << QStringLiteral("CONSTRAINT ") +
-                     quoteIdent(reserveName(table, table + QLatin1Char('_') + col.name +
-                                                       QStringLiteral("_enum"))) +
-                     QStringLiteral(" CHECK (") + enumCheck(col.name, type.enumLabels) +
-                     QLatin1Char(')');
+        part(QLatin1String("CONSTRAINT "),
+             quoteIdent(reserveName(table, table + QLatin1Char('_') + col.name +
+                                               QLatin1String("_enum"))),
+             QLatin1String(" CHECK ("), enumCheck(col.name, type.enumLabels), QLatin1Char(')'));
     if (type.boolean && type.domainName.isEmpty())
-        parts << QStringLiteral("CONSTRAINT ") +
-                     quoteIdent(reserveName(table, table + QLatin1Char('_') + col.name +
-                                                       QStringLiteral("_bool"))) +
-                     QStringLiteral(" CHECK (") + qname + QStringLiteral(" IN (0, 1))");
+        part(QLatin1String("CONSTRAINT "),
+             quoteIdent(reserveName(table, table + QLatin1Char('_') + col.name +
+                                               QLatin1String("_bool"))),
+             QLatin1String(" CHECK ("), qname, QLatin1String(" IN (0, 1))"));
     if (!def["collClause"].isNull())
         m_ctx.warning(location, QStringLiteral("the column's collation is dropped"));
-    col.definition = parts.join(QLatin1Char(' '));
+    col.definition = std::move(text);
     return col;
 }
 
@@ -377,7 +385,16 @@ void TableTranslator::createTable(const PgNode& s)
             m_primaryKeyName = e.body()["conname"].qstr();
         }
     }
-    QStringList lines;
+    // The column list, built in place: elements separated by ",\n    ".
+    QString lines;
+    lines.reserve(2048);
+    bool first = true;
+    auto line = [&](const QString& text) {
+        if (!first)
+            lines += QLatin1String(",\n    ");
+        first = false;
+        lines += text;
+    };
     bool pkMovedToColumn = false;
     for (const PgNode& e : s["tableElts"]) {
         if (e.is("ColumnDef")) {
@@ -385,7 +402,7 @@ void TableTranslator::createTable(const PgNode& s)
             if (col.definition.endsWith(QLatin1String(" PRIMARY KEY AUTOINCREMENT")) &&
                 !col.primaryKey)
                 pkMovedToColumn = true;
-            lines << col.definition;
+            line(col.definition);
         }
     }
     for (const PgNode& e : s["tableElts"]) {
@@ -397,7 +414,7 @@ void TableTranslator::createTable(const PgNode& s)
             }
             const QString c = tableConstraint(table, e.body());
             if (!c.isEmpty())
-                lines << c;
+                line(c);
         } else if (e.is("TableLikeClause")) {
             m_ctx.error(locationOf(e), QStringLiteral("CREATE TABLE … (LIKE …) is not translated"));
         }
@@ -406,8 +423,7 @@ void TableTranslator::createTable(const PgNode& s)
                                      : QStringLiteral("CREATE TABLE ");
     if (s["if_not_exists"].boolean())
         sql += QStringLiteral("IF NOT EXISTS ");
-    sql += quoteIdent(table) + QStringLiteral(" (\n    ") + lines.join(QStringLiteral(",\n    ")) +
-           QStringLiteral("\n);");
+    sql += quoteIdent(table) + QLatin1String(" (\n    ") + lines + QLatin1String("\n);");
     m_ctx.add(sql);
 }
 
