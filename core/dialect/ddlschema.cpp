@@ -215,11 +215,17 @@ bool Model::references(const Tokens& s, int& i, int end, ForeignKey& fk) const
 bool Model::column(const Tokens& s, int begin, int end, Table& table, QList<QStringList>& keys,
                    QList<Index::Origin>& origins, int& primaryKeys, bool& rowidKey) const
 {
-    static const QStringList starters{
-        QStringLiteral("CONSTRAINT"), QStringLiteral("PRIMARY"), QStringLiteral("NOT"),
-        QStringLiteral("NULL"),       QStringLiteral("UNIQUE"),  QStringLiteral("CHECK"),
-        QStringLiteral("DEFAULT"),    QStringLiteral("COLLATE"), QStringLiteral("REFERENCES"),
-        QStringLiteral("GENERATED"),  QStringLiteral("AS")};
+    static constexpr QLatin1StringView starters[] = {
+        QLatin1StringView("CONSTRAINT"), QLatin1StringView("PRIMARY"), QLatin1StringView("NOT"),
+        QLatin1StringView("NULL"),       QLatin1StringView("UNIQUE"),  QLatin1StringView("CHECK"),
+        QLatin1StringView("DEFAULT"),    QLatin1StringView("COLLATE"), QLatin1StringView("REFERENCES"),
+        QLatin1StringView("GENERATED"),  QLatin1StringView("AS")};
+    auto startsConstraint = [&s](int i) {
+        for (const QLatin1StringView w : starters)
+            if (s.word(i, w))
+                return true;
+        return false;
+    };
     if (!s.isName(begin))
         return false;
     Column c;
@@ -229,8 +235,7 @@ bool Model::column(const Tokens& s, int begin, int end, Table& table, QList<QStr
             return false; // SQLite refuses the table
     int i = begin + 1;
     const int typeBegin = i;
-    while (i < end && s.isName(i) &&
-           !(s.t[i].kind == Kind::Word && starters.contains(s.name(i), Qt::CaseInsensitive)))
+    while (i < end && s.isName(i) && !startsConstraint(i))
         ++i;
     if (i > typeBegin && s.symbol(i, u'(')) {
         i = s.skipGroup(i);

@@ -4,9 +4,9 @@
 // real PostgreSQL parser (libpg_query). A translator keeps history across statements and files:
 // the enum types and domains it has seen, and a log of the schema statements its output ran
 // (each with the object it creates, drops or alters), so that a later ALTER TABLE that SQLite
-// lacks becomes a table rebuild from the table as it is at that point: the objects that table
-// depends on are replayed from the log into a small scratch SQLite database and read back (see
-// shadowdatabase.h). Every change that loses or alters meaning is a diagnostic with the source
+// lacks becomes a table rebuild from the table as it is at that point: the schema of the objects
+// that table depends on is worked out from their logged statements (or, for forms not modelled,
+// replayed into a small scratch SQLite database and read back; see shadowdatabase.h). Every change that loses or alters meaning is a diagnostic with the source
 // line and column. See docs/dialects.md.
 
 #include "project.h"

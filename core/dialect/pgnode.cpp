@@ -17,8 +17,12 @@ const PgNode& PgNode::operator[](std::string_view key) const
     if (m_kind != Kind::Object)
         return null();
     const std::size_t size = key.size();
+    if (size == 0)
+        return null();
+    // The first character rules out most keys of the same length without a call.
     for (const PgNode* c = m_children; c != m_children + m_size; ++c)
-        if (c->m_keySize == size && std::memcmp(c->m_key, key.data(), size) == 0)
+        if (c->m_keySize == size && c->m_key[0] == key[0] &&
+            std::memcmp(c->m_key, key.data(), size) == 0)
             return *c;
     return null();
 }
@@ -74,6 +78,8 @@ struct PgTree::Parser
 
     void skipSpace()
     {
+        if (p < end && *p > ' ') // libpg_query writes no whitespace
+            return;
         while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
             ++p;
     }

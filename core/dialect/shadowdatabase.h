@@ -3,12 +3,14 @@
 // The translator's memory of the schema its output has built. The translated statements that
 // change the schema are logged as text, each with the object it creates, drops or alters; none
 // is run until an ALTER needs to know a table. Then only the part of the history that can matter
-// to that table is replayed, in order, into a small scratch SQLite database and read back: the
-// table, every object whose SQL names one of the objects gathered so far (referencing tables,
-// their referencing tables, indexes, views, triggers — a superset is harmless), and what those
-// objects need to exist (an index's table, a view's tables). Replaying a whole history of hundreds
-// of tables into one database instead costs far more than the translation: every ALTER TABLE makes
-// SQLite reload and re-check its whole schema.
+// to that table is replayed, in order: the table, every object that can name one of the objects
+// gathered so far (tables whose foreign keys reference it, its indexes, views and triggers that
+// name it — a superset is harmless), and what those objects need to exist (an index's table, a
+// view's tables). When that part holds only the DDL forms the translator writes, its schema is
+// worked out from the text (ddlschema.h); otherwise it is replayed into a small scratch SQLite
+// database and read back. Replaying a whole history of hundreds of tables into one database
+// instead costs far more than the translation: every ALTER TABLE makes SQLite reload and
+// re-check its whole schema, and every CREATE writes and re-parses it.
 
 #include "result.h"
 #include "schema.h"

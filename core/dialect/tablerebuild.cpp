@@ -54,6 +54,8 @@ QString affinityOf(const QString& type)
 
 bool hasWord(const QString& sql, const QString& word)
 {
+    if (!sql.contains(word, Qt::CaseInsensitive)) // no need to tokenize
+        return false;
     for (const SqlToken& t : tokenizeSqlite(sql))
         if (t.kind == SqlToken::Kind::Word && sameName(sql.mid(t.begin, t.end - t.begin), word))
             return true;
@@ -354,8 +356,12 @@ Result<RebuildPlan> planTableRebuild(const Schema& schema, const QString& tableN
                 if (!e.isColumn)
                     continue;
                 newColumns.append(e.name);
-                const ColumnDefinition def(e.text);
-                if (def.isGenerated() || containsName(edited.addedColumns, e.name))
+                if (containsName(edited.addedColumns, e.name))
+                    continue;
+                // Only a definition that holds GENERATED or AS can be a generated column.
+                if ((e.text.contains(QLatin1String("GENERATED"), Qt::CaseInsensitive) ||
+                     e.text.contains(QLatin1String("AS"), Qt::CaseInsensitive)) &&
+                    ColumnDefinition(e.text).isGenerated())
                     continue;
                 m.targetColumns.append(quoteSqliteIdentifier(e.name));
                 const QString expr = edited.usingExprs.value(e.name.toLower());

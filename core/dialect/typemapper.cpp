@@ -5,15 +5,20 @@ namespace {
 
 QString typmodText(const PgNode& typeName)
 {
-    QStringList mods;
-    for (const PgNode& m : typeName["typmods"]) {
+    const PgNode& typmods = typeName["typmods"];
+    if (typmods.size() == 0)
+        return QString();
+    QString text(QLatin1Char('('));
+    for (const PgNode& m : typmods) {
+        if (text.size() > 1)
+            text += QLatin1Char(',');
         const PgNode& c = m["A_Const"];
         if (!c.isNull())
-            mods << QString::number(c["ival"]["ival"].integer());
+            text += QString::number(c["ival"]["ival"].integer());
         else
-            mods << QStringLiteral("?");
+            text += QLatin1Char('?');
     }
-    return mods.isEmpty() ? QString() : QLatin1Char('(') + mods.join(QLatin1Char(',')) + QLatin1Char(')');
+    return text += QLatin1Char(')');
 }
 
 // The names the parser gives built-in types ("int4", "bpchar") back as people write them.
