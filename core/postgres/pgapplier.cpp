@@ -367,7 +367,9 @@ Result<RunReport> PgApplier::run(ApplyDirection direction, const QList<Migration
         if (auto err = m_session->exec("BEGIN")) // the whole plan, rolled back at the end
             return fail(ErrorKind::Failed, Error{err->describe(), {}, 0, 0, {}});
     }
-    if (Status st = m_history.ensureTables(*m_session); !st) {
+    const bool restorePoints = m_options.restorePoint && direction == ApplyDirection::Up &&
+                               !m_options.dryRun;
+    if (Status st = m_history.ensureTables(*m_session, restorePoints); !st) {
         if (m_options.dryRun)
             m_session->exec("ROLLBACK");
         return fail(ErrorKind::Failed, st.error());

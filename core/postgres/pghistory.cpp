@@ -138,7 +138,7 @@ Result<QString> PgHistory::shapeProblem(PgSession& session) const
     return QString();
 }
 
-Status PgHistory::ensureTables(PgSession& session) const
+Status PgHistory::ensureTables(PgSession& session, bool restorePoints) const
 {
     QByteArray sql;
     if (m_kind == HistoryKind::Dbmate) {
@@ -159,8 +159,8 @@ Status PgHistory::ensureTables(PgSession& session) const
                      0,
                      0,
                      {}};
-    // Tables made before restore points existed get the column (only then: altering needs
-    // ownership of the table, writing to it does not).
+    if (!restorePoints)
+        return success();
     const QString factTable = m_kind == HistoryKind::Strata ? m_table : extraTable();
     auto cols = columnsOf(session, m_schema, factTable);
     if (!cols)
@@ -229,14 +229,17 @@ QByteArray PgHistory::recordSql(const PgSession& session, const AppliedMigration
         durationMs ? QByteArray::number(std::max<qint64>(0, *durationMs))
                    : QByteArray("(extract(epoch FROM clock_timestamp() - transaction_timestamp()) "
                                 "* 1000)::bigint");
-    const QByteArray facts = session.literal(a.fileName) + ", " + session.literal(a.checksum) +
+    QByteArray facts = session.literal(a.fileName) + ", " + session.literal(a.checksum) +
                              ", " + duration + ", " + session.literal(a.appliedBy) + ", " +
                              session.literal(a.sql) + ", " + (a.baseline ? "true" : "false") +
-                             ", " + (a.transactional ? "true" : "false") + ", " +
-                             (a.backupId.isEmpty() ? QByteArray("NULL")
-                                                   : session.literal(a.backupId));
-    const QByteArray columns = "name, checksum, duration_ms, applied_by, sql, baseline, "
-                               "transactional, backup_id";
+                             ", " + (a.transactional ? "true" : "false");
+    QByteArray columns = "name, checksum, duration_ms, applied_by, sql, baseline, transactional";
+    // Only with a restore point: a table made before they existed may lack the column.
+    const bool withBackup = !a.backupId.isEmpty();
+    if (withBackup) {
+        facts += ", " + session.literal(a.backupId);
+        columns += ", backup_id";
+    }
     const QByteArray version = session.literal(a.versionText);
     if (m_kind == HistoryKind::Strata)
         return "INSERT INTO " + qualifiedTable() + " (version, " + columns + ") VALUES (" +
@@ -248,8 +251,8 @@ QByteArray PgHistory::recordSql(const PgSession& session, const AppliedMigration
            ") ON CONFLICT (history_key) DO UPDATE SET name = "
            "excluded.name, checksum = excluded.checksum, applied_at = now(), duration_ms = "
            "excluded.duration_ms, applied_by = excluded.applied_by, sql = excluded.sql, baseline "
-           "= excluded.baseline, transactional = excluded.transactional, backup_id = "
-           "excluded.backup_id;\n";
+           "= excluded.baseline, transactional = excluded.transactional" +
+           (withBackup ? QByteArray(", backup_id = excluded.backup_id") : QByteArray()) + ";\n";
 }
 
 QByteArray PgHistory::removeSql(const PgSession& session, const AppliedMigration& a) const

@@ -37,7 +37,9 @@ public:
     Result<bool> exists(PgSession& session) const;
     // Empty when the table is absent or has the convention's shape; otherwise why it is not.
     Result<QString> shapeProblem(PgSession& session) const;
-    Status ensureTables(PgSession& session) const;
+    // With `restorePoints`, a table made before restore points existed gets its backup_id column
+    // (altering needs ownership of the table; recording without restore points does not).
+    Status ensureTables(PgSession& session, bool restorePoints = false) const;
     Result<QList<AppliedMigration>> read(PgSession& session) const; // no table: empty
 
     // SQL that records `applied` (appended to the migration's own query so both commit

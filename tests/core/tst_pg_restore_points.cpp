@@ -10,6 +10,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -25,13 +26,16 @@ const QString local = QStringLiteral("local");
 class PgRestorePointProject final
 {
 public:
-    PgRestorePointProject(const QString& url, const QString& history)
+    PgRestorePointProject(const QString& url, const QString& history,
+                          const QString& passwordEnv = {})
     {
-        const QByteArray toml =
+        QByteArray toml =
             "[project]\nname = \"rp\"\n\n[backups]\ndir = \"backups\"\n\n[[database]]\n"
             "binding = \"APP\"\ndialect = \"postgres\"\nhistory = \"" +
             history.toUtf8() + "\"\nmigrations = \"migrations\"\n\n[database.env.local]\nurl = \"" +
             url.toUtf8() + "\"\n";
+        if (!passwordEnv.isEmpty())
+            toml += "password_env = \"" + passwordEnv.toUtf8() + "\"\n";
         m_ok = m_dir.isValid() &&
                writeFile(m_dir.filePath(QStringLiteral("strata.toml")), toml) &&
                writeFile(m_dir.filePath(QStringLiteral("migrations/001_items.sql")),
@@ -99,6 +103,7 @@ private slots:
     void initTestCase();
     void restorePointsOnEachHistory_data();
     void restorePointsOnEachHistory();
+    void olderHistoryNeedsNoOwnershipWithoutRestorePoints();
 };
 
 void TestPgRestorePoints::initTestCase()
@@ -163,6 +168,41 @@ void TestPgRestorePoints::restorePointsOnEachHistory()
     QVERIFY2(st, qPrintable(st ? QString() : st.error().toString()));
     QCOMPARE(st->appliedCount(), 1);
     QCOMPARE(st->pendingCount(), 2);
+}
+
+void TestPgRestorePoints::olderHistoryNeedsNoOwnershipWithoutRestorePoints()
+{
+    PgScratchDatabase db(QStringLiteral("rpowner"));
+    QVERIFY2(db.isValid(), qPrintable(db.error()));
+    QString password;
+    const QString role = db.createPasswordRole(QStringLiteral("rpapp"), &password);
+    QVERIFY(!role.isEmpty());
+    // Strata's history as it was before restore points, owned by someone else; the application
+    // role may write to it.
+    QVERIFY(db.exec(QStringLiteral(
+        "CREATE TABLE strata_migrations (version text PRIMARY KEY, name text NOT NULL, checksum "
+        "text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT "
+        "NULL, applied_by text NOT NULL, sql text NOT NULL, baseline boolean NOT NULL DEFAULT "
+        "false, transactional boolean NOT NULL DEFAULT true); GRANT SELECT, INSERT, DELETE ON "
+        "strata_migrations TO %1")
+                        .arg(role)));
+    QString url = db.url();
+    url.replace(QRegularExpression(QStringLiteral("//[^@]*@")),
+                QStringLiteral("//%1@").arg(role));
+    qputenv("STRATA_RP_PASSWORD", password.toUtf8());
+    PgRestorePointProject p(url, QStringLiteral("strata"), QStringLiteral("STRATA_RP_PASSWORD"));
+    QVERIFY(p.isValid());
+
+    auto plain = up(p.load(), false, 1);
+    QVERIFY2(plain && !plain->failure, qPrintable(why(plain)));
+    QCOMPARE(db.value(QStringLiteral("SELECT count(*) FROM strata_migrations")),
+             QStringLiteral("1"));
+    // Recording a restore point needs the column, which only the table's owner may add: said.
+    auto withBackup = up(p.load(), true);
+    QVERIFY2(why(withBackup).contains(QStringLiteral("restore-point column")),
+             qPrintable(why(withBackup)));
+    QCOMPARE(db.value(QStringLiteral("SELECT count(*) FROM strata_migrations")),
+             QStringLiteral("1"));
 }
 
 QTEST_GUILESS_MAIN(TestPgRestorePoints)
