@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
+#include <QMap>
 
 #include <algorithm>
 #include <vector>
@@ -22,6 +23,8 @@ namespace {
 
 // How often (in rows) the progress callback hears about a table being loaded.
 constexpr qint64 progressEveryRows = 8192;
+// A <target>.strata-copy-* file this old is an orphan of a copy that was killed.
+constexpr qint64 leftoverAgeSecs = 24 * 3600;
 
 struct ColumnLoss
 {
@@ -147,12 +150,9 @@ bool TableLoader::load(const Table& model, TableCopyResult& result, Error* error
                     ColumnLoss& l = *it;
                     if (l.count++ == 0) {
                         // The lossy conversions leave the source text as it was.
-                        const QString original = QString::fromUtf8(data[i], sizes[i]);
                         l.reason = loss;
                         l.firstRow = row;
-                        l.firstSource = original.size() > 60
-                                            ? original.left(60) + QStringLiteral("…")
-                                            : original;
+                        l.firstSource = exampleText(data[i], sizes[i]);
                         l.firstStored = describeSqlValue(v);
                     }
                 }
@@ -211,14 +211,14 @@ bool TableLoader::load(const Table& model, TableCopyResult& result, Error* error
 }
 
 // "row 17 (id = 42)": the position in the source's order, and the key when the row has one (as
-// PostgreSQL printed it).
+// PostgreSQL printed it, cut to maxExampleChars).
 QString TableLoader::rowName(qint64 row, char** data, const int* sizes) const
 {
     QStringList key;
     for (int i = 0; i < m_keyPositions.size(); ++i) {
         const int at = m_keyPositions[i];
         key << m_keyNames[i] + QStringLiteral(" = ") +
-                   (data[at] ? QString::fromUtf8(data[at], sizes[at]) : QStringLiteral("NULL"));
+                   (data[at] ? exampleText(data[at], sizes[at]) : QStringLiteral("NULL"));
     }
     return key.isEmpty()
                ? QStringLiteral("row %1").arg(row)
@@ -315,8 +315,29 @@ CopyReport DataCopy::run(const CopyOptions& options)
     auto domains = source.domainStatements();
     if (!domains)
         return fail(CopyFailureKind::Failed, domains.error());
+    // SQLite has no partitions: a partitioned table becomes one table holding the rows of all
+    // its partitions (reading it reads theirs), and the partitions are not tables of their own.
+    // The schema model keeps them (the diagram shows them); only the copy leaves them out.
+    auto partitions = source.partitionRoots();
+    if (!partitions)
+        return fail(CopyFailureKind::Failed, partitions.error());
+    QMap<QString, QStringList> partitionsOf;
+    for (auto it = partitions->cbegin(); it != partitions->cend(); ++it)
+        partitionsOf[it.value()] << it.key();
+    schema->tables.removeIf([&](const Table& t) { return partitions->contains(t.name); });
     const CopySchemaPlan plan = planCopySchema(schema.value(), domains.value(), m_dialect);
     report.notes = plan.notes;
+    for (auto it = partitionsOf.begin(); it != partitionsOf.end(); ++it) {
+        std::sort(it->begin(), it->end());
+        report.notes << CopyNote{
+            QStringLiteral("table ") + it.key(), QStringLiteral("note"),
+            QStringLiteral("partitioned: SQLite has no partitions, so this one table holds the "
+                           "rows of all %1 (%2), which are not tables of their own in the copy")
+                .arg(it->size() == 1 ? QStringLiteral("its partition")
+                                     : QStringLiteral("%1 partitions").arg(it->size()),
+                     it->join(QStringLiteral(", "))),
+            false};
+    }
     for (const CopyTablePlan& t : plan.tables)
         report.tables << TableCopyResult{
             t.source, t.target, -1, -1, TableCopyResult::Status::NotCopied, {}};
@@ -346,6 +367,19 @@ CopyReport DataCopy::run(const CopyOptions& options)
     ApplyLock lock(report.target);
     if (Status s = lock.acquire(options.lockTimeoutMs); !s)
         return fail(CopyFailureKind::Busy, s.error());
+    // What copies killed before the end left behind (a day old at least, as unfinished backups).
+    QStringList stuck;
+    for (const QString& f :
+         SqliteCopyTarget::sweepLeftovers(report.target, leftoverAgeSecs, &stuck))
+        report.notes << CopyNote{
+            QStringLiteral("file ") + QDir::toNativeSeparators(f), QStringLiteral("note"),
+            QStringLiteral("removed: left by a copy that did not finish"), false};
+    for (const QString& f : std::as_const(stuck))
+        report.notes << CopyNote{QStringLiteral("file ") + QDir::toNativeSeparators(f),
+                                 QStringLiteral("warning"),
+                                 QStringLiteral("left by a copy that did not finish, and cannot "
+                                                "be removed: delete it by hand"),
+                                 false};
     auto created = SqliteCopyTarget::create(report.target);
     if (!created)
         return fail(CopyFailureKind::Failed, created.error());
@@ -387,12 +421,30 @@ CopyReport DataCopy::run(const CopyOptions& options)
                  .contains(QLatin1String("AUTOINCREMENT"), Qt::CaseInsensitive))
             continue;
         const QStringList key = schema->table(t.source)->primaryKey();
-        auto described = source.describe(t.source);
-        if (key.size() != 1 || !described)
+        if (key.size() != 1)
             continue;
-        auto last = source.sequenceLastValue(described.value(), key.first());
-        if (last && last.value())
-            if (Status s = target.raiseAutoincrement(t.target, *last.value()); !s)
+        auto described = source.describe(t.source);
+        if (!described)
+            return fail(CopyFailureKind::Failed, described.error());
+        auto sequence = source.sequence(described.value(), key.first());
+        if (!sequence)
+            return fail(CopyFailureKind::Failed, sequence.error());
+        if (!sequence->readable) {
+            // Not a failure: every row is there, and SQLite never hands out an id below the
+            // largest copied one. Only ids of rows deleted at the end could come back.
+            report.notes << CopyNote{
+                QStringLiteral("sequence ") + sequence->name, QStringLiteral("warning"),
+                QStringLiteral("cannot be read (no SELECT privilege), so the AUTOINCREMENT counter "
+                               "of %1 continues after the largest copied %2, not after the last "
+                               "value the sequence handed out: ids of rows deleted at the end "
+                               "could be given again. Run GRANT SELECT ON SEQUENCE %3 TO %4 and "
+                               "copy again")
+                    .arg(t.target, key.first(), sequence->name, sequence->role),
+                false};
+            continue;
+        }
+        if (sequence->lastValue)
+            if (Status s = target.raiseAutoincrement(t.target, *sequence->lastValue); !s)
                 return fail(CopyFailureKind::Failed, s.error());
     }
     source.end();

@@ -98,7 +98,7 @@ Result<SourceTable> PgCopySource::describe(const QString& modelName)
     // The model names a table "name" in public and "schema.name" elsewhere (schema.h).
     static const char* const sql =
         "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
-        "  bt.typname, bt.typtype, bt.typcategory, a.attgenerated <> '' "
+        "  bt.typname, bt.typtype, bt.typcategory, a.attgenerated <> '', c.relkind "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
         "CROSS JOIN LATERAL (WITH RECURSIVE d(oid, depth) AS ("
@@ -126,6 +126,8 @@ Result<SourceTable> PgCopySource::describe(const QString& modelName)
     table.name = modelName;
     table.quoted = QString::fromUtf8(identifier(QString::fromUtf8(PQgetvalue(r.r, 0, 0))) + '.' +
                                      identifier(QString::fromUtf8(PQgetvalue(r.r, 0, 1))));
+    table.from =
+        PQgetvalue(r.r, 0, 8)[0] == 'p' ? table.quoted : QStringLiteral("ONLY ") + table.quoted;
     for (int i = 0; i < PQntuples(r.r); ++i) {
         SourceColumn c;
         c.name = QString::fromUtf8(PQgetvalue(r.r, i, 2));
@@ -164,12 +166,13 @@ Result<QStringList> PgCopySource::domainStatements()
 Result<QStringList> PgCopySource::tableNames()
 {
     ResultHolder r(PQexec(
-        m_conn, "SELECT CASE WHEN n.nspname = 'public' THEN c.relname "
-                "  ELSE n.nspname || '.' || c.relname END FROM pg_class c "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
-                "AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
-                "AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass "
-                "  AND e.objid = c.oid AND e.deptype = 'e') ORDER BY 1"));
+        m_conn,
+        "SELECT CASE WHEN n.nspname = 'public' THEN c.relname "
+        "  ELSE n.nspname || '.' || c.relname END FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+        "AND NOT c.relispartition AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass "
+        "  AND e.objid = c.oid AND e.deptype = 'e') ORDER BY 1"));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
         return error(QStringLiteral("cannot list the source's tables"));
     QStringList names;
@@ -178,9 +181,37 @@ Result<QStringList> PgCopySource::tableNames()
     return names;
 }
 
+Result<QHash<QString, QString>> PgCopySource::partitionRoots()
+{
+    // Down from each partitioned table that is no partition itself; partitioned indexes are in
+    // pg_inherits too, hence the relkinds.
+    ResultHolder r(PQexec(
+        m_conn,
+        "WITH RECURSIVE tree(child, root) AS ("
+        "  SELECT i.inhrelid, i.inhparent FROM pg_inherits i JOIN pg_class p "
+        "    ON p.oid = i.inhparent WHERE p.relkind = 'p' AND NOT p.relispartition "
+        "  UNION ALL SELECT i.inhrelid, tree.root FROM pg_inherits i "
+        "    JOIN tree ON i.inhparent = tree.child) "
+        "SELECT CASE WHEN cn.nspname = 'public' THEN c.relname "
+        "    ELSE cn.nspname || '.' || c.relname END, "
+        "  CASE WHEN rn.nspname = 'public' THEN r.relname "
+        "    ELSE rn.nspname || '.' || r.relname END "
+        "FROM tree JOIN pg_class c ON c.oid = tree.child "
+        "JOIN pg_namespace cn ON cn.oid = c.relnamespace "
+        "JOIN pg_class r ON r.oid = tree.root JOIN pg_namespace rn ON rn.oid = r.relnamespace "
+        "WHERE c.relkind IN ('r', 'p')"));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
+        return error(QStringLiteral("cannot list the source's partitions"));
+    QHash<QString, QString> roots;
+    for (int i = 0; i < PQntuples(r.r); ++i)
+        roots.insert(QString::fromUtf8(PQgetvalue(r.r, i, 0)),
+                     QString::fromUtf8(PQgetvalue(r.r, i, 1)));
+    return roots;
+}
+
 Result<qint64> PgCopySource::count(const SourceTable& table)
 {
-    const QByteArray sql = "SELECT count(*) FROM " + table.quoted.toUtf8();
+    const QByteArray sql = "SELECT count(*) FROM " + table.from.toUtf8();
     ResultHolder r(PQexec(m_conn, sql.constData()));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
         return error(QStringLiteral("cannot count the rows of %1").arg(table.name));
@@ -196,7 +227,7 @@ Result<qint64> PgCopySource::stream(const SourceTable& table, const QList<int>& 
         select << copyExpression(c.kind, QString::fromUtf8(identifier(c.name))).toUtf8();
     }
     const QByteArray sql =
-        "COPY (SELECT " + select.join(", ") + " FROM " + table.quoted.toUtf8() + ") TO STDOUT";
+        "COPY (SELECT " + select.join(", ") + " FROM " + table.from.toUtf8() + ") TO STDOUT";
     {
         ResultHolder r(PQexec(m_conn, sql.constData()));
         if (PQresultStatus(r.r) != PGRES_COPY_OUT)
@@ -291,26 +322,35 @@ Result<qint64> PgCopySource::stream(const SourceTable& table, const QList<int>& 
     return rows;
 }
 
-Result<std::optional<qint64>> PgCopySource::sequenceLastValue(const SourceTable& table,
-                                                              const QString& column)
+Result<SourceSequence> PgCopySource::sequence(const SourceTable& table, const QString& column)
 {
     const QByteArray tableName = table.quoted.toUtf8();
     const QByteArray columnName = column.toUtf8();
     const char* params[] = {tableName.constData(), columnName.constData()};
-    ResultHolder r(PQexecParams(m_conn, "SELECT pg_get_serial_sequence($1, $2)", 2, nullptr, params,
-                                nullptr, nullptr, 0));
+    // Asking first keeps the snapshot's transaction alive: a refused SELECT would abort it.
+    ResultHolder r(PQexecParams(m_conn,
+                                "SELECT s, has_sequence_privilege(s, 'SELECT'), "
+                                "quote_ident(current_user) FROM pg_get_serial_sequence($1, $2) s",
+                                2, nullptr, params, nullptr, nullptr, 0));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
         return error(QStringLiteral("cannot find the sequence of %1.%2").arg(table.name, column));
+    SourceSequence out;
     if (PQgetisnull(r.r, 0, 0))
-        return std::optional<qint64>();
+        return out;
+    out.name = QString::fromUtf8(PQgetvalue(r.r, 0, 0));
+    out.role = QString::fromUtf8(PQgetvalue(r.r, 0, 2));
+    out.readable = PQgetvalue(r.r, 0, 1)[0] == 't';
+    if (!out.readable)
+        return out;
     // pg_get_serial_sequence quotes the name as SQL needs it.
     const QByteArray sql = QByteArray("SELECT last_value, is_called FROM ") + PQgetvalue(r.r, 0, 0);
     ResultHolder v(PQexec(m_conn, sql.constData()));
     if (PQresultStatus(v.r) != PGRES_TUPLES_OK)
-        return error(QStringLiteral("cannot read the sequence of %1.%2").arg(table.name, column));
-    if (PQgetvalue(v.r, 0, 1)[0] != 't')
-        return std::optional<qint64>();
-    return std::optional<qint64>(QByteArray(PQgetvalue(v.r, 0, 0)).toLongLong());
+        return error(QStringLiteral("cannot read the sequence %1 of %2.%3")
+                         .arg(out.name, table.name, column));
+    if (PQgetvalue(v.r, 0, 1)[0] == 't')
+        out.lastValue = QByteArray(PQgetvalue(v.r, 0, 0)).toLongLong();
+    return out;
 }
 
 } // namespace strata

@@ -11,6 +11,7 @@
 #include "result.h"
 #include "valueconverter.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -34,7 +35,19 @@ struct SourceTable
 {
     QString name;   // as the schema model names it: "users", "billing.invoices"
     QString quoted; // "public"."users", for SQL
+    // What the count and the rows are read from: a partitioned table with its partitions' rows,
+    // any other table ONLY (without the rows of tables that inherit from it, copied on their own).
+    QString from;
     QList<SourceColumn> columns;
+};
+
+// The sequence behind a serial or identity column.
+struct SourceSequence
+{
+    QString name;         // as pg_get_serial_sequence gives it; empty: the column has none
+    bool readable = true; // false: the session's role has no SELECT on it
+    QString role;         // the session's role (quoted), for the GRANT a report suggests
+    std::optional<qint64> lastValue; // null: never used, or not readable
 };
 
 class PgCopySource final
@@ -55,8 +68,12 @@ public:
     Result<SourceTable> describe(const QString& modelName);
     // CREATE DOMAIN statements for the user's domains, in creation order.
     Result<QStringList> domainStatements();
-    // Every user table, named as the schema model names them (extensions' tables left out).
+    // Every user table, named as the schema model names them (extensions' tables and
+    // partitions left out).
     Result<QStringList> tableNames();
+    // Every partition (at any depth) → the partitioned table at the top of its tree, both named
+    // as the schema model names them. Reading the top table reads every partition's rows.
+    Result<QHash<QString, QString>> partitionRoots();
     Result<qint64> count(const SourceTable& table);
 
     // Called once per row with the values of `columns`, in that order: each NUL-terminated and
@@ -66,10 +83,9 @@ public:
     // Streams the rows of `columns` (indexes into table.columns); returns how many rows came.
     Result<qint64> stream(const SourceTable& table, const QList<int>& columns, const RowFn& row);
 
-    // The last value a column's sequence (serial or identity) has handed out; null when the
-    // column has none or it has never been used.
-    Result<std::optional<qint64>> sequenceLastValue(const SourceTable& table,
-                                                    const QString& column);
+    // The column's sequence (serial or identity) and the last value it has handed out. A
+    // sequence the role may not read is said so, not an error: the snapshot stays usable.
+    Result<SourceSequence> sequence(const SourceTable& table, const QString& column);
 
 private:
     PgCopySource() = default;

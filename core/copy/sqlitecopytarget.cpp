@@ -3,11 +3,20 @@
 #include "fileops.h"
 #include "sqliteschemareader.h" // affinityOf
 
+#include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 
 #include <sqlite3.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace strata {
 namespace {
@@ -43,10 +52,39 @@ Result<std::unique_ptr<SqliteCopyTarget>> SqliteCopyTarget::create(const QString
         return Error{
             QStringLiteral("cannot create the database's folder"), info.absolutePath(), 0, 0, {}};
     std::unique_ptr<SqliteCopyTarget> t(new SqliteCopyTarget);
-    t->m_path = info.absoluteFilePath() + QStringLiteral(".strata-copy-") + randomSuffix();
-    const int rc = sqlite3_open_v2(
-        t->m_path.toUtf8().constData(), &t->m_db,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, nullptr);
+    const QString path = info.absoluteFilePath() + QStringLiteral(".strata-copy-") + randomSuffix();
+    const QByteArray native = QFile::encodeName(path);
+    // The file is made here, empty (an empty file is an empty database), with the final mode
+    // before a byte is written: a reader who opened a wider file would keep its descriptor
+    // after a chmod. 0644 is SQLite's own default, narrowed by the umask.
+    struct stat old = {};
+    const bool hadTarget =
+        ::stat(QFile::encodeName(info.absoluteFilePath()).constData(), &old) == 0;
+    const mode_t mode = hadTarget ? (old.st_mode & 0777) : 0644;
+    const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return Error{QStringLiteral("cannot create the new database file: %1")
+                         .arg(QString::fromLocal8Bit(std::strerror(errno))),
+                     path,
+                     0,
+                     0,
+                     {}};
+    t->m_path = path; // from now on removed on failure
+    // The umask may have taken bits the old file had (0664 under 022): give them back, no more.
+    const bool moded = !hadTarget || ::fchmod(fd, mode) == 0;
+    const int modeErrno = errno;
+    ::close(fd);
+    if (!moded)
+        return Error{
+            QStringLiteral("cannot give the new database file the mode %1 of the one "
+                           "it replaces: %2")
+                .arg(QString::number(mode, 8), QString::fromLocal8Bit(std::strerror(modeErrno))),
+            path,
+            0,
+            0,
+            {}};
+    const int rc = sqlite3_open_v2(native.constData(), &t->m_db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK)
         return t->sqliteError(QStringLiteral("cannot create the new database file"));
     // Nothing reads this file before it is complete, checked, flushed and renamed: no journal,
@@ -57,6 +95,32 @@ Result<std::unique_ptr<SqliteCopyTarget>> SqliteCopyTarget::create(const QString
     if (sqlite3_exec(t->m_db, setup, nullptr, nullptr, nullptr) != SQLITE_OK)
         return t->sqliteError(QStringLiteral("cannot set up the new database file"));
     return t;
+}
+
+QStringList SqliteCopyTarget::sweepLeftovers(const QString& targetPath, qint64 olderThanSecs,
+                                             QStringList* failures)
+{
+    const QFileInfo target(targetPath);
+    const QDir dir = target.absoluteDir();
+    const QRegularExpression ours(
+        QStringLiteral("^%1\\.strata-copy-[0-9a-f]{10}(-journal|-wal|-shm)?$")
+            .arg(QRegularExpression::escape(target.fileName())));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QStringList removed;
+    const QStringList names = dir.entryList({target.fileName() + QStringLiteral(".strata-copy-*")},
+                                            QDir::Files | QDir::Hidden | QDir::System, QDir::Name);
+    for (const QString& name : names) {
+        if (!ours.match(name).hasMatch())
+            continue;
+        const QString path = dir.filePath(name);
+        if (QFileInfo(path).lastModified().secsTo(now) < olderThanSecs)
+            continue; // perhaps a copy running from another machine on a shared folder
+        if (QFile::remove(path))
+            removed << path;
+        else
+            *failures << path;
+    }
+    return removed;
 }
 
 SqliteCopyTarget::~SqliteCopyTarget()

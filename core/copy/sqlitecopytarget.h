@@ -31,8 +31,16 @@ struct TargetColumn
 class SqliteCopyTarget final
 {
 public:
-    // Creates the file (beside `targetPath`) and sets it up for loading.
+    // Creates the file (beside `targetPath`) and sets it up for loading. It gets the mode of
+    // the file at `targetPath` from the start (a 0600 database stays 0600, and its rows are
+    // never in a file others could open); with no file there, the umask's, as SQLite's own.
     static Result<std::unique_ptr<SqliteCopyTarget>> create(const QString& targetPath);
+
+    // Removes what copies that never finished (the process killed) left beside `targetPath`:
+    // <target>.strata-copy-XXXXXXXXXX files (and their -journal, -wal, -shm) last modified more
+    // than `olderThanSecs` ago. Returns the removed paths; `failures` gets those that stay.
+    static QStringList sweepLeftovers(const QString& targetPath, qint64 olderThanSecs,
+                                      QStringList* failures);
     ~SqliteCopyTarget();
     SqliteCopyTarget(const SqliteCopyTarget&) = delete;
     SqliteCopyTarget& operator=(const SqliteCopyTarget&) = delete;

@@ -1,5 +1,6 @@
 #include "valueconverter.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -14,6 +15,29 @@ const char* const lossDigits =
 const char* const lossDate =
     "a date SQLite's date functions cannot read (infinity, BC or a year past 9999): stored as "
     "PostgreSQL prints it";
+const char* const lossMidnight =
+    "24:00:00, which SQLite's time functions cannot read: stored as PostgreSQL prints it";
+const char* const lossBounds =
+    "an array whose lower bound is not 1: the JSON array keeps the elements, not the bounds";
+
+// The array's dimensions when copyExpression() put them in front of its JSON, as PostgreSQL
+// writes them: "[0:1]=[\"a\",\"b\"]"; 0 when the value is plain JSON. After "[" a JSON array
+// holds a value, never a number followed by ':', so the two cannot be confused.
+int boundsPrefixSize(const char* s, int size)
+{
+    int i = 1;
+    if (size < 2 || s[0] != '[')
+        return 0;
+    if (s[i] == '-')
+        ++i;
+    const int digitsFrom = i;
+    while (i < size && s[i] >= '0' && s[i] <= '9')
+        ++i;
+    if (i == digitsFrom || i >= size || s[i] != ':')
+        return 0;
+    const char* equals = static_cast<const char*>(std::memchr(s, '=', size_t(size)));
+    return equals ? int(equals - s) + 1 : 0;
+}
 
 bool isDigit(char c)
 {
@@ -190,7 +214,11 @@ QString copyExpression(ValueKind kind, const QString& column)
     case ValueKind::Money:
         return column + QStringLiteral("::numeric"); // no currency format
     case ValueKind::Array:
-        return QStringLiteral("to_json(%1)").arg(column);
+        // to_json drops the bounds of an array that does not start at 1 ('[0:1]={a,b}'): such
+        // a value comes with its dimensions in front, so that the loss can be reported.
+        return QStringLiteral("CASE WHEN array_dims(%1) ~ '\\[(?!1:)' THEN array_dims(%1) || "
+                              "'=' || to_json(%1)::text ELSE to_json(%1)::text END")
+            .arg(column);
     default:
         return column;
     }
@@ -225,7 +253,7 @@ bool ValueConverter::convert(char* data, int size, SqlValue& out, const char** l
             out.integer = data[0] == 't' ? 1 : 0;
             return true;
         }
-        *error = QStringLiteral("not a boolean: %1").arg(QString::fromUtf8(data, size));
+        *error = QStringLiteral("not a boolean: %1").arg(exampleText(data, size));
         return false;
     case ValueKind::Integer:
     case ValueKind::Float:
@@ -250,7 +278,19 @@ bool ValueConverter::convert(char* data, int size, SqlValue& out, const char** l
         if (size != 10 || !isIsoDate(data, size))
             *lossReason = lossDate;
         return text(data, size);
+    case ValueKind::Time:
+        if (size >= 3 && std::memcmp(data, "24:", 3) == 0)
+            *lossReason = lossMidnight;
+        return text(data, size);
+    case ValueKind::Array:
+        if (const int prefix = boundsPrefixSize(data, size)) {
+            *lossReason = lossBounds;
+            return text(data + prefix, size - prefix);
+        }
+        return text(data, size);
     case ValueKind::TimeTz: {
+        if (size >= 3 && std::memcmp(data, "24:", 3) == 0)
+            *lossReason = lossMidnight;
         // "04:05:06+02" → "04:05:06+02:00": SQLite reads an offset only as ±HH:MM.
         const char* sign = nullptr;
         for (int i = size - 1; i > 0; --i)
@@ -284,12 +324,10 @@ bool ValueConverter::convert(char* data, int size, SqlValue& out, const char** l
         out.size = n;
         return true;
     }
-    case ValueKind::Time:
     case ValueKind::Interval:
     case ValueKind::Uuid:
     case ValueKind::Json:
     case ValueKind::Jsonb:
-    case ValueKind::Array:
     case ValueKind::Enum:
     case ValueKind::Text:
     case ValueKind::Other:
@@ -312,7 +350,7 @@ bool ValueConverter::convertNumber(char* data, int size, SqlValue& out, const ch
             return true;
         }
         if (m_kind == ValueKind::Integer) {
-            *error = QStringLiteral("not an integer: %1").arg(QString::fromUtf8(data, size));
+            *error = QStringLiteral("not an integer: %1").arg(exampleText(data, size));
             return false;
         }
     }
@@ -326,7 +364,7 @@ bool ValueConverter::convertNumber(char* data, int size, SqlValue& out, const ch
     char* end = nullptr;
     const double d = std::strtod(data, &end); // data[size] is the field's terminating NUL
     if (end != data + size) {
-        *error = QStringLiteral("not a number: %1").arg(QString::fromUtf8(data, size));
+        *error = QStringLiteral("not a number: %1").arg(exampleText(data, size));
         return false;
     }
     out.type = SqlValue::Type::Real;
@@ -352,9 +390,25 @@ bool sameDecimal(const char* a, int aSize, const char* b, int bSize)
     return x.negative == y.negative && x.digits == y.digits && x.exponent == y.exponent;
 }
 
+QString exampleText(const QString& text)
+{
+    if (text.size() <= maxExampleChars)
+        return text;
+    // Not between the two halves of a surrogate pair.
+    const int cut =
+        text.at(maxExampleChars - 1).isHighSurrogate() ? maxExampleChars - 1 : maxExampleChars;
+    return text.left(cut) + QStringLiteral("…");
+}
+
+QString exampleText(const char* data, int size)
+{
+    // Enough bytes for maxExampleChars characters of any UTF-8: no need to decode a huge value.
+    return exampleText(QString::fromUtf8(data, std::min(size, 4 * maxExampleChars + 4)) +
+                       (size > 4 * maxExampleChars + 4 ? QStringLiteral("…") : QString()));
+}
+
 QString describeSqlValue(const SqlValue& v)
 {
-    constexpr int maxShown = 60;
     switch (v.type) {
     case SqlValue::Type::Null:
         return QStringLiteral("NULL");
@@ -369,15 +423,12 @@ QString describeSqlValue(const SqlValue& v)
                            : std::to_chars(buffer, buffer + sizeof buffer, v.real);
         return QString::fromLatin1(buffer, int(r.ptr - buffer));
     }
-    case SqlValue::Type::Text: {
-        QString s = QString::fromUtf8(v.data, v.size);
-        if (s.size() > maxShown)
-            s = s.left(maxShown) + QStringLiteral("…");
-        return QLatin1Char('\'') + s + QLatin1Char('\'');
-    }
+    case SqlValue::Type::Text:
+        return QLatin1Char('\'') + exampleText(v.data, v.size) + QLatin1Char('\'');
     case SqlValue::Type::Blob:
-        return QStringLiteral("x'%1'").arg(
-            QString::fromLatin1(QByteArray(v.data, std::min(v.size, maxShown / 2)).toHex()));
+        return QStringLiteral("x'%1'%2").arg(
+            QString::fromLatin1(QByteArray(v.data, std::min(v.size, maxExampleChars / 2)).toHex()),
+            v.size > maxExampleChars / 2 ? QStringLiteral("…") : QString());
     }
     return {};
 }

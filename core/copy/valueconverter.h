@@ -86,6 +86,14 @@ private:
     std::string m_scratch;
 };
 
+// Reports and error messages show row values (a lossy conversion's first example, a failing
+// row's primary key): never more than this many characters of one, so that a large value does
+// not flood a CI log or a --json report.
+constexpr int maxExampleChars = 80;
+// `text` cut to maxExampleChars, with "…" when it was longer.
+QString exampleText(const QString& text);
+QString exampleText(const char* data, int size); // UTF-8
+
 // The stored value as the report shows it: "123.45", "'text'", "x'00ff'" (bounded in length).
 QString describeSqlValue(const SqlValue& value);
 

@@ -9,7 +9,9 @@
 #include "pgtestsupport.h"
 #include "testsupport.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +19,8 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <memory>
+
+#include <sys/stat.h>
 
 using namespace strata;
 using namespace strata::test;
@@ -87,6 +91,11 @@ private slots:
     void untranslatableTableWritesNothing();
     void refusedRowLeavesTargetAsItWas();
     void targetHeldOpenIsBusy();
+    void partitionedTableCopiedOnce();
+    void targetKeepsItsMode_data();
+    void targetKeepsItsMode();
+    void leftoversOfKilledCopiesSwept();
+    void examplesAreCut();
 
 private:
     CopyReport copy(Dialect dialect = Dialect::Sqlite);
@@ -171,6 +180,14 @@ void TestCopy::everyConvertedType_data()
     row("varchar unicode", "varchar(20)", "'żółw ✓'", "text", "'żółw ✓'");
     row("inet", "inet", "'192.168.0.1/24'", "text", "'192.168.0.1/24'");
     row("null", "integer", "NULL", "null", "NULL");
+    // to_json keeps the elements of an array, not its bounds; SQLite cannot read 24:00:00.
+    row("array from 0", "int[]", "'[0:1]={1,2}'", "text", "'[1,2]'", "bound");
+    row("array 2d second bound", "text[]", "'[1:1][-1:0]={{a,b}}'", "text", "'[[\"a\",\"b\"]]'",
+        "bound");
+    row("array bounds from 1", "int[]", "'[1:2]={1,2}'", "text", "'[1,2]'");
+    row("array empty", "int[]", "'{}'", "text", "'[]'");
+    row("time 24:00", "time", "'24:00:00'", "text", "'24:00:00'", "24:00:00");
+    row("timetz 24:00", "timetz", "'24:00:00+02'", "text", "'24:00:00+02:00'", "24:00:00");
 }
 
 void TestCopy::everyConvertedType()
@@ -407,6 +424,142 @@ void TestCopy::targetHeldOpenIsBusy()
         QVERIFY2(!f.contains(QLatin1String("strata-copy")) &&
                      !f.contains(QLatin1String("before-copy")),
                  qPrintable(f));
+}
+
+void TestCopy::partitionedTableCopiedOnce()
+{
+    // Reading a partitioned table reads its partitions: one SQLite table with every row, the
+    // partitions not copied again. Reading a table others inherit from reads only its own rows.
+    QVERIFY(m_db->exec(QStringLiteral(
+        "CREATE TABLE m (id int, region text, v text, PRIMARY KEY (id, region)) "
+        "  PARTITION BY LIST (region); "
+        "CREATE TABLE m_eu PARTITION OF m FOR VALUES IN ('eu'); "
+        "CREATE TABLE m_us PARTITION OF m FOR VALUES IN ('us') PARTITION BY RANGE (id); "
+        "CREATE TABLE m_us_low PARTITION OF m_us FOR VALUES FROM (0) TO (100); "
+        "CREATE INDEX m_v ON m (v); "
+        "INSERT INTO m VALUES (1, 'eu', 'a'), (2, 'us', 'b'), (3, 'eu', 'c'); "
+        "CREATE TABLE base (id int PRIMARY KEY, v text); "
+        "CREATE TABLE child (extra int) INHERITS (base); "
+        "INSERT INTO base VALUES (1, 'base'); "
+        "INSERT INTO child VALUES (2, 'child', 0), (3, 'child', 0)")));
+    const CopyReport r = copy();
+    QVERIFY2(r.ok(), qPrintable(r.failure ? r.failure->toString() : QString()));
+    QMap<QString, qint64> rows;
+    for (const TableCopyResult& t : r.tables) {
+        QCOMPARE(t.status, TableCopyResult::Status::Ok);
+        QCOMPARE(t.targetRows, t.sourceRows);
+        rows.insert(t.source, t.targetRows);
+    }
+    QCOMPARE(rows, (QMap<QString, qint64>{{QStringLiteral("base"), 1},
+                                          {QStringLiteral("child"), 2},
+                                          {QStringLiteral("m"), 3}}));
+    QCOMPARE(r.rowsCopied, 6);
+    QCOMPARE(sqliteRows(m_target, QStringLiteral("SELECT name FROM sqlite_schema WHERE type = "
+                                                 "'table' ORDER BY name")),
+             (QList<QStringList>{
+                 {QStringLiteral("base")}, {QStringLiteral("child")}, {QStringLiteral("m")}}));
+    QCOMPARE(sqliteRows(m_target, QStringLiteral("SELECT id, region FROM m ORDER BY id")),
+             (QList<QStringList>{{QStringLiteral("1"), QStringLiteral("eu")},
+                                 {QStringLiteral("2"), QStringLiteral("us")},
+                                 {QStringLiteral("3"), QStringLiteral("eu")}}));
+    // The partitioned table's own index, none of its partitions'.
+    QCOMPARE(sqliteRows(m_target, QStringLiteral("SELECT name FROM sqlite_schema WHERE type = "
+                                                 "'index' AND sql IS NOT NULL")),
+             (QList<QStringList>{{QStringLiteral("m_v")}}));
+    bool noted = false;
+    for (const CopyNote& n : r.notes) {
+        QVERIFY2(!n.message.contains(QLatin1String("history")), qPrintable(n.object));
+        noted |= n.object == QLatin1String("table m") &&
+                 n.message.contains(QLatin1String("m_eu, m_us, m_us_low"));
+    }
+    QVERIFY(noted);
+}
+
+void TestCopy::targetKeepsItsMode_data()
+{
+    QTest::addColumn<int>("mode");
+    QTest::newRow("0600") << 0600;
+    QTest::newRow("0664 (more than the umask gives)") << 0664;
+}
+
+void TestCopy::targetKeepsItsMode()
+{
+    QFETCH(int, mode);
+    const mode_t umaskWas = ::umask(022);
+    QVERIFY(QDir().mkpath(QFileInfo(m_target).absolutePath()));
+    {
+        SQLite::Database old(m_target.toStdString(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        old.exec("CREATE TABLE old_data (x)");
+    }
+    QVERIFY(::chmod(QFile::encodeName(m_target).constData(), mode_t(mode)) == 0);
+    QVERIFY(m_db->exec(QStringLiteral("CREATE TABLE t (id int PRIMARY KEY); "
+                                      "INSERT INTO t VALUES (1)")));
+    const CopyReport r = copy();
+    ::umask(umaskWas);
+    QVERIFY2(r.ok(), qPrintable(r.failure ? r.failure->toString() : QString()));
+    struct stat st = {};
+    QVERIFY(::stat(QFile::encodeName(m_target).constData(), &st) == 0);
+    QCOMPARE(QString::number(st.st_mode & 0777, 8), QString::number(mode, 8));
+    QCOMPARE(sqliteRows(m_target, QStringLiteral("SELECT id FROM t")),
+             (QList<QStringList>{{QStringLiteral("1")}}));
+}
+
+void TestCopy::leftoversOfKilledCopiesSwept()
+{
+    const QString dir = QFileInfo(m_target).absolutePath();
+    QVERIFY(QDir().mkpath(dir));
+    const QDateTime twoDaysAgo = QDateTime::currentDateTimeUtc().addDays(-2);
+    auto make = [&](const QString& name, bool old) {
+        QFile f(QDir(dir).filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("leftover");
+        QVERIFY(f.flush()); // before the time is set: a later write would change it
+        if (old)
+            QVERIFY(f.setFileTime(twoDaysAgo, QFileDevice::FileModificationTime));
+    };
+    make(QStringLiteral("target.sqlite.strata-copy-0123456789"), true);
+    make(QStringLiteral("target.sqlite.strata-copy-0123456789-journal"), true);
+    make(QStringLiteral("target.sqlite.strata-copy-abcdef0123"), false); // perhaps running
+    make(QStringLiteral("other.sqlite.strata-copy-0123456789"), true);   // another target's
+    make(QStringLiteral("target.sqlite.strata-copy-notes.txt"), true);   // not a name we make
+    QVERIFY(m_db->exec(QStringLiteral("CREATE TABLE t (id int PRIMARY KEY)")));
+    const CopyReport r = copy();
+    QVERIFY2(r.ok(), qPrintable(r.failure ? r.failure->toString() : QString()));
+    QCOMPARE(filesIn(dir), (QStringList{QStringLiteral("other.sqlite.strata-copy-0123456789"),
+                                        QStringLiteral("target.sqlite"),
+                                        QStringLiteral("target.sqlite.strata-copy-abcdef0123"),
+                                        QStringLiteral("target.sqlite.strata-copy-notes.txt")}));
+    QStringList removed;
+    for (const CopyNote& n : r.notes)
+        if (n.message.startsWith(QLatin1String("removed")))
+            removed << QFileInfo(n.object.mid(5)).fileName();
+    QCOMPARE(removed,
+             (QStringList{QStringLiteral("target.sqlite.strata-copy-0123456789"),
+                          QStringLiteral("target.sqlite.strata-copy-0123456789-journal")}));
+}
+
+void TestCopy::examplesAreCut()
+{
+    // Reports show row values; a long one is cut to 80 characters, in a row's key as in a lossy
+    // conversion's example.
+    const QString key = QString(300, QLatin1Char('k'));
+    const QString digits = QString(200, QLatin1Char('7'));
+    QVERIFY(m_db->exec(
+        QStringLiteral("CREATE TABLE amounts (k text PRIMARY KEY, big numeric); "
+                       "INSERT INTO amounts VALUES ('a', %1.5); "
+                       "CREATE TABLE prices (k text PRIMARY KEY, p numeric UNIQUE); "
+                       "INSERT INTO prices VALUES ('1', 0.1), ('%2', 0.10000000000000000001)")
+            .arg(digits, key)));
+    const CopyReport r = copy();
+    QVERIFY(!r.ok());
+    const QString cutKey = QString(80, QLatin1Char('k')) + QStringLiteral("…");
+    QVERIFY2(r.failure->message.contains(QStringLiteral("row 2 (k = ") + cutKey + QLatin1Char(')')),
+             qPrintable(r.failure->message));
+    QVERIFY(!r.failure->message.contains(QString(81, QLatin1Char('k'))));
+    const LossyConversion* l = lossFor(r, QStringLiteral("big"));
+    QVERIFY(l);
+    QCOMPARE(l->firstSource, QString(80, QLatin1Char('7')) + QStringLiteral("…"));
+    QVERIFY2(l->firstStored.size() <= 81, qPrintable(l->firstStored));
 }
 
 QTEST_GUILESS_MAIN(TestCopy)
