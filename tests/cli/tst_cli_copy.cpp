@@ -43,6 +43,7 @@ private slots:
     void usageErrors();
     void untranslatableTableExits1();
     void lockedTargetExits3();
+    void unreadableSequenceIsAWarning();
 
 private:
     Run strata(const QStringList& args, bool withPassword = true);
@@ -266,6 +267,44 @@ void TestCliCopy::lockedTargetExits3()
     QCOMPARE(r.exitCode, 3);
     QVERIFY2(r.err.contains(QLatin1String("busy")), qPrintable(r.err));
     QVERIFY(!QFileInfo::exists(targetPath(QStringLiteral("local"))));
+}
+
+void TestCliCopy::unreadableSequenceIsAWarning()
+{
+    // The role reads the tables but not their sequences (init grants ON ALL TABLES only): the
+    // copy succeeds, and says which counter could not be raised and which GRANT would.
+    QVERIFY(m_db->exec(QStringLiteral("SELECT setval('orders_id_seq', 40)")));
+    const QString sequence = QStringLiteral("public.orders_id_seq");
+    auto sequenceWarning = [&](const QJsonObject& o) {
+        QString found;
+        for (const QJsonValue& d : o.value(QStringLiteral("diagnostics")).toArray())
+            if (d[QStringLiteral("object")].toString() == QStringLiteral("sequence ") + sequence &&
+                d[QStringLiteral("level")].toString() == QLatin1String("warning"))
+                found = d[QStringLiteral("message")].toString();
+        return found;
+    };
+    Run r = strata(copyArgs(QStringLiteral("local")) << QStringLiteral("--json"));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    const QString warning = sequenceWarning(QJsonDocument::fromJson(r.out.toUtf8()).object());
+    QVERIFY2(
+        warning.contains(QStringLiteral("GRANT SELECT ON SEQUENCE %1 TO %2").arg(sequence, m_role)),
+        qPrintable(r.out));
+    QVERIFY2(warning.contains(QLatin1String("AUTOINCREMENT counter of orders")),
+             qPrintable(warning));
+    // SQLite's counter: the largest copied id, nothing more.
+    QCOMPARE(queryValue(targetPath(QStringLiteral("local")),
+                        QStringLiteral("SELECT seq FROM sqlite_sequence WHERE name = 'orders'")),
+             QStringLiteral("25"));
+
+    // Granted: no warning, the counter follows the sequence.
+    QVERIFY(m_db->exec(QStringLiteral("GRANT SELECT ON SEQUENCE %1 TO %2").arg(sequence, m_role)));
+    r = strata(copyArgs(QStringLiteral("local")) << QStringLiteral("--json"));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    QVERIFY2(sequenceWarning(QJsonDocument::fromJson(r.out.toUtf8()).object()).isEmpty(),
+             qPrintable(r.out));
+    QCOMPARE(queryValue(targetPath(QStringLiteral("local")),
+                        QStringLiteral("SELECT seq FROM sqlite_sequence WHERE name = 'orders'")),
+             QStringLiteral("40"));
 }
 
 QTEST_GUILESS_MAIN(TestCliCopy)
