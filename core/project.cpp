@@ -35,7 +35,8 @@ QString Environment::displayLocation() const
         u.setPassword(QString());
         QUrlQuery query(u);
         for (const auto& [key, value] : query.queryItems())
-            if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0)
+            if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0 ||
+                key.compare(QLatin1String("sslpassword"), Qt::CaseInsensitive) == 0)
                 query.removeAllQueryItems(key);
         u.setQuery(query);
         return u.toString(QUrl::RemovePassword);

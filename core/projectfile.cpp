@@ -69,13 +69,14 @@ private:
     QString m_file;
 };
 
-// libpq also takes a password as a query parameter (?password=…): refused like one in the
-// authority part.
+// libpq also takes a password as a query parameter (?password=…), and the passphrase of the
+// client key as ?sslpassword=…: both refused like a password in the authority part.
 bool urlHasPasswordParameter(const QUrl& url)
 {
     const QUrlQuery query(url);
     for (const auto& [key, value] : query.queryItems())
-        if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0)
+        if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0 ||
+            key.compare(QLatin1String("sslpassword"), Qt::CaseInsensitive) == 0)
             return true;
     return false;
 }

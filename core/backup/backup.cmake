@@ -16,3 +16,6 @@ target_sources(strata_core PRIVATE
   backup/pgrestore.h backup/pgrestore.cpp
 )
 target_link_libraries(strata_core PRIVATE OpenSSL::Crypto)
+# What a PostgreSQL database is besides its contents, per server version (a restore's scratch
+# database is made in its shape).
+target_sources(strata_core PRIVATE backup/pgdatabaseshape.h backup/pgdatabaseshape.cpp)

@@ -88,15 +88,15 @@ Result<BackupOutcome> BackupManager::backup(const BackupOptions& options)
     manifest.location = m_env->displayLocation();
 
     // A folder of our own: the id's random part makes a clash unlikely, mkdir makes it certain.
+    // Every level is private (0700): the backup folder alone would protect the payload, the
+    // others keep even the list of databases and backups to the user.
     const QString parent = m_store.folderOf(m_db->binding, m_env->name);
-    if (!QDir().mkpath(parent))
-        return failWith<BackupOutcome>(BackupErrorKind::Failed,
-                                       Error{QStringLiteral("cannot create the backup store"),
-                                             parent, 0, 0, {}});
+    if (Status made = m_store.makeFolder(m_db->binding, m_env->name); !made)
+        return failWith<BackupOutcome>(BackupErrorKind::Failed, made.error());
     QString folder;
     for (int attempt = 0; attempt < 10 && folder.isEmpty(); ++attempt) {
         manifest.id = newBackupId(manifest.created);
-        if (QDir(parent).mkdir(manifest.id))
+        if (BackupStore::makePrivateFolder(parent, manifest.id))
             folder = parent + QLatin1Char('/') + manifest.id;
     }
     if (folder.isEmpty())
@@ -158,12 +158,30 @@ Result<BackupEntry> BackupManager::restorePointBefore(qint64 version) const
 {
     if (auto problem = targetProblem())
         return *problem;
-    auto entry = m_store.restorePointBefore(m_db->binding, m_env->name, version);
+    // The history's word first: the backup `strata up --backup` recorded next to V, while the
+    // database still records V as applied. If the history cannot be read, the manifests decide.
+    QString recorded;
+    if (auto applied = appliedNow())
+        for (const AppliedMigration& a : applied.value())
+            if (a.version == version && !a.backupId.isEmpty())
+                recorded = a.backupId;
+    int unknown = 0;
+    auto entry =
+        m_store.restorePointBefore(m_db->binding, m_env->name, version, recorded, &unknown);
     if (!entry)
         return Error{QStringLiteral("no backup of %1 · %2 from before migration %3 (`strata "
-                                    "backups` lists them)")
+                                    "backups` lists them)%4")
                          .arg(m_db->binding, m_env->name)
-                         .arg(version),
+                         .arg(version)
+                         .arg(unknown == 0
+                                  ? QString()
+                                  : QStringLiteral("; %1 backup%2 of unknown schema version (no "
+                                                   "readable history) %3 not considered: "
+                                                   "restore one by its id if it is the one")
+                                        .arg(unknown)
+                                        .arg(unknown == 1 ? QString() : QStringLiteral("s"))
+                                        .arg(unknown == 1 ? QStringLiteral("was")
+                                                          : QStringLiteral("were"))),
                      m_store.root(), 0, 0, {}};
     return *entry;
 }

@@ -3,6 +3,7 @@
 #include "fileops.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -197,6 +198,10 @@ Status BackupManifest::writeTo(const QString& folder) const
     if (!f.open(QIODevice::WriteOnly))
         return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
                      {}};
+    // On the temporary file, before a byte is written: the rename keeps the mode.
+    if (!f.setPermissions(kBackupFileMode))
+        return Error{QStringLiteral("cannot make the manifest private (mode 0600)"), path, 0, 0,
+                     {}};
     f.write(toJson());
     if (!f.commit())
         return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
@@ -207,6 +212,32 @@ Status BackupManifest::writeTo(const QString& folder) const
 QString BackupEntry::payloadPath() const
 {
     return QDir(dir).filePath(manifest.payload);
+}
+
+std::optional<Error> BackupEntry::precheck() const
+{
+    const BackupManifest& m = manifest;
+    if (!m.checksPassed())
+        return Error{QStringLiteral("the backup failed its checks when it was taken (%1: %2)")
+                         .arg(m.integrityCheck, m.integrity),
+                     manifestPath(),
+                     0,
+                     0,
+                     {}};
+    const QString payload = payloadPath();
+    const QFileInfo info(payload);
+    if (!info.isFile())
+        return Error{QStringLiteral("the backup's payload is missing"), payload, 0, 0, {}};
+    if (info.size() != m.payloadSize)
+        return Error{QStringLiteral("the backup's payload is %1 bytes, its manifest says %2: it "
+                                    "is truncated or damaged")
+                         .arg(info.size())
+                         .arg(m.payloadSize),
+                     payload,
+                     0,
+                     0,
+                     {}};
+    return std::nullopt;
 }
 
 QString BackupEntry::manifestPath() const

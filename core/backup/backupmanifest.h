@@ -8,8 +8,11 @@
 #include "sqlitefilecheck.h"
 
 #include <QDateTime>
+#include <QFileDevice>
 #include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace strata {
 
@@ -86,6 +89,18 @@ struct BackupEntry
 
     QString payloadPath() const;
     QString manifestPath() const;
+
+    // Everything about the backup that can be judged without reading its payload: it passed
+    // its checks when it was taken, the payload exists and has the manifest's size (a truncated
+    // payload is refused here). The Error names the manifest or the payload.
+    std::optional<Error> precheck() const;
 };
+
+// Backups are private to the user who takes them: the store's folders are created 0700, the
+// manifest and the PostgreSQL payload 0600 (a production dump is not for every local account).
+constexpr QFileDevice::Permissions kBackupFolderMode =
+    QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+constexpr QFileDevice::Permissions kBackupFileMode =
+    QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 
 } // namespace strata

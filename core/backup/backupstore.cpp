@@ -64,6 +64,35 @@ QString BackupStore::folderOf(const QString& binding, const QString& environment
            safeName(environment);
 }
 
+bool BackupStore::makePrivateFolder(const QString& parent, const QString& name)
+{
+    // Created with the mode (not chmod'ed after): the folder is never readable by others, even
+    // for an instant, whatever the umask.
+    return QDir(parent).mkdir(name, kBackupFolderMode);
+}
+
+Status BackupStore::makeFolder(const QString& binding, const QString& environment) const
+{
+    const QString target = folderOf(binding, environment);
+    QStringList missing;
+    QString dir = QDir::cleanPath(QDir(target).absolutePath());
+    while (!QFileInfo(dir).isDir()) {
+        missing.prepend(dir);
+        const QString up = QFileInfo(dir).absolutePath();
+        if (up == dir)
+            break;
+        dir = up;
+    }
+    for (const QString& level : std::as_const(missing)) {
+        const QFileInfo info(level);
+        // Another process may have made it meanwhile: only a failure that leaves no folder is one.
+        if (!makePrivateFolder(info.absolutePath(), info.fileName()) && !QFileInfo(level).isDir())
+            return Error{QStringLiteral("cannot create the backup store's folder"), level, 0, 0,
+                         {}};
+    }
+    return success();
+}
+
 Result<BackupEntry> BackupStore::readFolder(const QString& dir)
 {
     const QString manifestPath = QDir(dir).filePath(BackupManifest::fileName());
@@ -133,16 +162,33 @@ Result<BackupEntry> BackupStore::find(const QString& idOrPath, const QString& bi
 
 std::optional<BackupEntry> BackupStore::restorePointBefore(const QString& binding,
                                                            const QString& environment,
-                                                           qint64 version) const
+                                                           qint64 version,
+                                                           const QString& recordedId,
+                                                           int* skippedUnknown) const
 {
     const QList<BackupEntry> all = list(binding, environment);
+    if (!recordedId.isEmpty())
+        for (const BackupEntry& e : all)
+            if (e.manifest.id == recordedId)
+                return e;
     for (const BackupEntry& e : all) // newest first
         if (e.manifest.beforeVersion == version && e.manifest.schemaVersion < version)
             return e;
-    for (const BackupEntry& e : all)
-        if (e.manifest.schemaVersion < version)
-            return e;
-    return std::nullopt;
+    int unknown = 0;
+    std::optional<BackupEntry> chosen;
+    for (const BackupEntry& e : all) {
+        if (e.manifest.schemaVersion < 0) {
+            ++unknown;
+            continue;
+        }
+        if (e.manifest.schemaVersion < version) {
+            chosen = e;
+            break;
+        }
+    }
+    if (skippedUnknown)
+        *skippedUnknown = unknown;
+    return chosen;
 }
 
 Status BackupStore::remove(const BackupEntry& entry)

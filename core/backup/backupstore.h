@@ -34,6 +34,11 @@ public:
 
     const QString& root() const { return m_root; }
     QString folderOf(const QString& binding, const QString& environment) const;
+    // Creates folderOf(binding, environment) and every missing level above it with mode 0700
+    // (levels that exist keep their mode). The Error names the level that could not be made.
+    Status makeFolder(const QString& binding, const QString& environment) const;
+    // Creates `name` inside `parent` with mode 0700; false when it exists or cannot be made.
+    static bool makePrivateFolder(const QString& parent, const QString& name);
 
     // Complete backups, newest first; a binding or environment left empty matches all.
     // Folders whose manifest cannot be read are left out and described in `problems`.
@@ -45,11 +50,18 @@ public:
     Result<BackupEntry> find(const QString& idOrPath, const QString& binding = {},
                              const QString& environment = {}) const;
 
-    // The backup to restore for "just before migration V": the newest taken as V's restore
-    // point, else the newest whose schema version is below V. nullopt when there is none.
+    // The backup to restore for "just before migration V":
+    //   1. `recordedId`, the backup the database's history records next to V (taken by
+    //      `strata up --backup` just before V ran), when it is in the store;
+    //   2. else the newest taken as V's restore point (whose schema version is below V);
+    //   3. else the newest whose schema version is known and below V. A backup whose schema
+    //      version is unknown (its history could not be read, or it had none) is never chosen
+    //      here: nothing says it lacks V. `skippedUnknown` counts them.
+    // nullopt when there is none.
     std::optional<BackupEntry> restorePointBefore(const QString& binding,
-                                                  const QString& environment,
-                                                  qint64 version) const;
+                                                  const QString& environment, qint64 version,
+                                                  const QString& recordedId = {},
+                                                  int* skippedUnknown = nullptr) const;
 
     // Keeps the `keep` newest backups of binding/environment and, beyond them, the newest
     // restore point of every migration in `applied`; deletes the rest, manifest first (so a

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QSet>
@@ -38,12 +39,24 @@ SnapshotFacts readSnapshot(PgSession& session, const Database& db)
 {
     SnapshotFacts facts;
     facts.rows = countPgRows(session);
-    PgHistory history(db.history, db.historyTable);
-    if (!history.resolve(session))
+    if (!facts.rows)
+        return facts; // the transaction is aborted: take() reports this, the real cause, first
+    // The history is optional (an unknown shape leaves the schema version unknown), so it is
+    // read under a savepoint: a failing query must not abort the transaction whose snapshot
+    // pg_dump imports, or pg_dump would fail for a reason that is not the database's.
+    if (session.exec("SAVEPOINT strata_history"))
         return facts;
-    auto applied = history.read(session);
-    if (!applied)
-        return facts; // an unknown history shape: the schema version stays unknown
+    PgHistory history(db.history, db.historyTable);
+    Result<QList<AppliedMigration>> applied = QList<AppliedMigration>{};
+    if (Status resolved = history.resolve(session); !resolved)
+        applied = resolved.error();
+    else
+        applied = history.read(session);
+    if (!applied) {
+        session.exec("ROLLBACK TO SAVEPOINT strata_history");
+        return facts;
+    }
+    session.exec("RELEASE SAVEPOINT strata_history");
     facts.appliedCount = int(applied->size());
     for (const AppliedMigration& a : applied.value())
         if (a.version > facts.schemaVersion) {
@@ -164,6 +177,19 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
 
     const QString payload = QDir(folder).filePath(manifest.payload);
     const QString partial = payload + QStringLiteral(".partial");
+    // Created empty and private first: pg_dump truncates and writes an existing file, keeping
+    // its mode, so the dump is never readable by another account (whatever the umask).
+    {
+        QFile created(partial);
+        if (!created.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                          QFileDevice::Permissions(kBackupFileMode)))
+            return failed(Error{QStringLiteral("cannot create the dump file: ") +
+                                    created.errorString(),
+                                partial,
+                                0,
+                                0,
+                                {}});
+    }
     QStringList args{QStringLiteral("--format=custom"), QStringLiteral("--file=") + partial,
                      QStringLiteral("--snapshot=") + snapshot.value(),
                      QStringLiteral("--no-password"),
@@ -186,6 +212,18 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
     });
     SnapshotFacts found = facts.get();
     s.exec("COMMIT");
+    if (!found.rows) {
+        // Reported first: a failed count aborts the transaction whose snapshot pg_dump imports,
+        // so pg_dump's own failure ("could not import the requested snapshot") is only its
+        // consequence. pg_dump's message goes in the detail.
+        fileops::removeIfExists(partial);
+        Error e = found.rows.error();
+        e.message = QStringLiteral("cannot count the rows of %1 in the backup's snapshot: %2")
+                        .arg(env.displayLocation(), e.message);
+        if (!dump)
+            e.detail = QStringLiteral("pg_dump failed too: ") + dump.error().message;
+        return failed(e);
+    }
     if (!dump) {
         fileops::removeIfExists(partial);
         return failed(Error{
@@ -195,8 +233,6 @@ Result<BackupManifest> PgBackup::take(const Database& db, const Environment& env
             0,
             {}});
     }
-    if (!found.rows)
-        return failed(found.rows.error());
     t.copyMs = phase.restart();
 
     if (Status st = fileops::syncFile(partial); !st)

@@ -3,14 +3,13 @@
 #include "fileops.h"
 #include "pgbackup.h"
 #include "pgconnection.h"
+#include "pgdatabaseshape.h"
 #include "pgsession.h"
 #include "pgtools.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QRandomGenerator>
-#include <QSet>
 #include <QThread>
 
 #include <memory>
@@ -29,38 +28,17 @@ QString fitName(QString base, const QString& suffix)
     return base + suffix;
 }
 
-// Everything about a backup that can be judged without reading its payload.
+// A PostgreSQL backup whose manifest and payload size are sound (BackupEntry::precheck).
 std::optional<Error> manifestProblem(const BackupEntry& backup)
 {
-    const BackupManifest& m = backup.manifest;
-    if (!m.isPostgres())
+    if (!backup.manifest.isPostgres())
         return Error{QStringLiteral("backup %1 is of a %2 database, not of a PostgreSQL one")
-                         .arg(m.id, m.dialect),
+                         .arg(backup.manifest.id, backup.manifest.dialect),
                      backup.manifestPath(),
                      0,
                      0,
                      {}};
-    if (!m.checksPassed())
-        return Error{QStringLiteral("the backup failed its checks when it was taken (%1: %2)")
-                         .arg(m.integrityCheck, m.integrity),
-                     backup.manifestPath(),
-                     0,
-                     0,
-                     {}};
-    const QFileInfo info(backup.payloadPath());
-    if (!info.isFile())
-        return Error{
-            QStringLiteral("the backup's payload is missing"), backup.payloadPath(), 0, 0, {}};
-    if (info.size() != m.payloadSize)
-        return Error{QStringLiteral("the backup's payload is %1 bytes, its manifest says %2: it "
-                                    "is truncated or damaged")
-                         .arg(info.size())
-                         .arg(m.payloadSize),
-                     backup.payloadPath(),
-                     0,
-                     0,
-                     {}};
-    return std::nullopt;
+    return backup.precheck();
 }
 
 // 150018 from "15.18" (the manifest's server_version); 0 when unknown.
@@ -98,118 +76,6 @@ Status verifyPayload(const BackupEntry& backup, const QString& pgRestore, const 
                      0,
                      {}};
     return success();
-}
-
-// The values of these settings are lists stored already quoted (as pg_dump knows them too);
-// every other value is written back as one string literal.
-bool isListSetting(const QString& name)
-{
-    static const QSet<QString> lists{QStringLiteral("search_path"),
-                                     QStringLiteral("temp_tablespaces"),
-                                     QStringLiteral("session_preload_libraries"),
-                                     QStringLiteral("local_preload_libraries"),
-                                     QStringLiteral("shared_preload_libraries"),
-                                     QStringLiteral("unix_socket_directories")};
-    return lists.contains(name.toLower());
-}
-
-// The target database as the server describes it (exists = false when there is none).
-struct TargetFacts
-{
-    bool exists = false;
-    QString oid, owner, encoding, collate, ctype, tablespace, connLimit, provider, icuLocale;
-    bool ownedByUs = false;
-};
-
-Result<TargetFacts> readTarget(PgSession& s, const QString& target)
-{
-    const bool v15 = s.serverVersion() >= 150000;
-    auto rows =
-        s.query("SELECT d.oid::text, pg_get_userbyid(d.datdba), "
-                "pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, t.spcname, "
-                "d.datconnlimit::text, pg_has_role(current_user, d.datdba, 'MEMBER')::text, " +
-                    QByteArray(v15 ? "d.datlocprovider::text, d.daticulocale" : "'c', NULL") +
-                    " FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace "
-                    "WHERE d.datname = $1",
-                {target});
-    if (!rows)
-        return rows.error();
-    TargetFacts f;
-    if (rows->isEmpty())
-        return f;
-    const QStringList& r = rows->first();
-    f.exists = true;
-    f.oid = r[0];
-    f.owner = r[1];
-    f.encoding = r[2];
-    f.collate = r[3];
-    f.ctype = r[4];
-    f.tablespace = r[5];
-    f.connLimit = r[6];
-    f.ownedByUs = r[7] == QLatin1String("true");
-    f.provider = r[8];
-    f.icuLocale = r[9];
-    return f;
-}
-
-// CREATE DATABASE for the scratch database, shaped like the target; then the target's
-// database-level settings, privileges and comment.
-QList<QByteArray> scratchSql(PgSession& s, const QString& scratch, const TargetFacts& t,
-                             QString* problem)
-{
-    const QByteArray name = PgSession::identifier(scratch);
-    QByteArray create = "CREATE DATABASE " + name + " TEMPLATE template0";
-    if (!t.exists)
-        return {create};
-    create += " OWNER " + PgSession::identifier(t.owner) + " ENCODING " + s.literal(t.encoding) +
-              " LC_COLLATE " + s.literal(t.collate) + " LC_CTYPE " + s.literal(t.ctype) +
-              " CONNECTION LIMIT " + t.connLimit.toLatin1();
-    // Naming a tablespace needs CREATE on it, even pg_default: only when it is another one.
-    if (t.tablespace != QLatin1String("pg_default"))
-        create += " TABLESPACE " + PgSession::identifier(t.tablespace);
-    if (t.provider == QLatin1String("i"))
-        create += " LOCALE_PROVIDER icu ICU_LOCALE " + s.literal(t.icuLocale);
-    QList<QByteArray> sql{create};
-
-    auto settings = s.query("SELECT coalesce(r.rolname, ''), unnest(st.setconfig) FROM "
-                            "pg_db_role_setting st LEFT JOIN pg_roles r ON r.oid = st.setrole "
-                            "WHERE st.setdatabase = $1::oid",
-                            {t.oid});
-    auto acl = s.query("SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE "
-                       "quote_ident(pg_get_userbyid(a.grantee)) END, a.privilege_type, "
-                       "a.is_grantable::text FROM pg_database d, aclexplode(d.datacl) a WHERE "
-                       "d.oid = $1::oid",
-                       {t.oid});
-    auto hasAcl =
-        s.value("SELECT (datacl IS NOT NULL)::text FROM pg_database WHERE oid = $1::oid", {t.oid});
-    auto comment = s.value("SELECT shobj_description($1::oid, 'pg_database')", {t.oid});
-    if (!settings || !acl || !hasAcl || !comment) {
-        *problem = (!settings ? settings.error()
-                    : !acl    ? acl.error()
-                    : !hasAcl ? hasAcl.error()
-                              : comment.error())
-                       .message;
-        return {};
-    }
-    for (const QStringList& row : settings.value()) {
-        const qsizetype eq = row[1].indexOf(QLatin1Char('='));
-        const QString key = row[1].left(eq), value = row[1].mid(eq + 1);
-        const QByteArray v = isListSetting(key) ? value.toUtf8() : s.literal(value);
-        QByteArray alter = "ALTER DATABASE " + name;
-        if (!row[0].isEmpty())
-            alter = "ALTER ROLE " + PgSession::identifier(row[0]) + " IN DATABASE " + name;
-        sql << alter + " SET " + PgSession::identifier(key) + " = " + v;
-    }
-    if (hasAcl.value() == QLatin1String("true")) {
-        sql << "REVOKE ALL ON DATABASE " + name + " FROM PUBLIC";
-        for (const QStringList& row : acl.value())
-            sql << "GRANT " + row[1].toLatin1() + " ON DATABASE " + name + " TO " +
-                       row[0].toUtf8() +
-                       (row[2] == QLatin1String("true") ? " WITH GRANT OPTION" : "");
-    }
-    if (!comment->isNull())
-        sql << "COMMENT ON DATABASE " + name + " IS " + s.literal(comment.value());
-    return sql;
 }
 
 } // namespace
@@ -329,7 +195,7 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                             0,
                             0,
                             {}});
-    auto facts = readTarget(s, target);
+    auto facts = readPgDatabaseShape(s, target);
     if (!facts)
         return refuse(RestoreFailure::Failed, facts.error());
     if (facts->exists && !super && !facts->ownedByUs)
@@ -369,7 +235,8 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
         fitName(target, QStringLiteral("_strata_restore_") +
                             QString::number(QRandomGenerator::global()->bounded(0x1000000), 16));
     QString problem;
-    const QList<QByteArray> createSql = scratchSql(s, scratch, facts.value(), &problem);
+    const QList<QByteArray> createSql =
+        pgShapedDatabaseSql(s, scratch, facts.value(), &problem);
     if (createSql.isEmpty())
         return refuse(
             RestoreFailure::Failed,
@@ -458,7 +325,6 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
 
     // 4. The swap: both renames in one transaction. A session that connected meanwhile makes
     //    the rename fail (55006) even if it slips in after this check.
-    progress(RestorePhase::Swap, 0, 1);
     QByteArray swap = "BEGIN; ";
     if (facts->exists) {
         auto others = pgOtherSessions(s, target);
@@ -481,6 +347,8 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
     }
     swap += "ALTER DATABASE " + PgSession::identifier(scratch) + " RENAME TO " +
             PgSession::identifier(target) + "; COMMIT";
+    // Reported once the sessions are checked, as the renames start.
+    progress(RestorePhase::Swap, 0, 1);
     if (auto e = s.exec(swap)) {
         s.exec("ROLLBACK");
         outcome.safetyCopy.clear();

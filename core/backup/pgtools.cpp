@@ -24,7 +24,8 @@ QString conninfoValue(const QString& value)
     return QLatin1Char('\'') + out + QLatin1Char('\'');
 }
 
-// The parts of env's URL, as libpq reads them; the password is never among them.
+// The parts of env's URL, as libpq reads them; no secret is among them: neither the password
+// nor the client key's passphrase (sslpassword), which would otherwise reach a command line.
 Result<QList<QPair<QString, QString>>> urlParts(const Environment& env)
 {
     char* parseError = nullptr;
@@ -42,7 +43,8 @@ Result<QList<QPair<QString, QString>>> urlParts(const Environment& env)
     }
     QList<QPair<QString, QString>> parts;
     for (PQconninfoOption* o = options; o->keyword; ++o)
-        if (o->val && qstrcmp(o->keyword, "password") != 0)
+        if (o->val && qstrcmp(o->keyword, "password") != 0 &&
+            qstrcmp(o->keyword, "sslpassword") != 0)
             parts.append({QString::fromUtf8(o->keyword), QString::fromUtf8(o->val)});
     PQconninfoFree(options);
     return parts;

@@ -2,6 +2,7 @@
 // Project, and every malformed one (tests/fixtures/projectfile/bad/*.toml) is refused with the
 // file, the line and a message that says what is wrong.
 
+#include "pgconnection.h"
 #include "projectfile.h"
 #include "testsupport.h"
 
@@ -214,6 +215,9 @@ void TestProjectFile::passwordNeverEchoed_data()
         << "postgres-password-query.toml" << 7 << "hunter2hunter2";
     // libpq also takes the password as a query parameter: still a password in the file.
     QTest::newRow("password= parameter") << "postgres-password-param.toml" << 7 << "Qz9kLm2Xv";
+    // The client key's passphrase is a secret too (it would reach pg_dump's command line).
+    QTest::newRow("sslpassword= parameter")
+        << "postgres-sslpassword-param.toml" << 7 << "Kp7vRt2Qw";
 }
 
 void TestProjectFile::passwordNeverEchoed()
@@ -253,6 +257,8 @@ void TestProjectFile::displayLocationHidesPassword_data()
     QTest::newRow("password= parameter")
         << "postgresql://app@db.example.com/app?password=Xk3pW9&sslmode=require"
         << "Xk3pW9";
+    QTest::newRow("sslpassword= parameter")
+        << "postgresql://app@db.example.com/app?sslmode=require&sslpassword=Xk3pW9" << "Xk3pW9";
 }
 
 void TestProjectFile::displayLocationHidesPassword()
@@ -266,6 +272,13 @@ void TestProjectFile::displayLocationHidesPassword()
     const QString shown = env.displayLocation();
     QVERIFY2(shown.contains(QLatin1String("db.example.com")), qPrintable(shown));
     QVERIFY2(!shown.contains(password), qPrintable(shown));
+    // And the masking every message goes through, on the URL and on libpq's keyword form.
+    const QString masked = maskConnectionText(QStringLiteral("cannot connect to ") + url +
+                                              QStringLiteral(" (") + QString(url).replace(
+                                                  QLatin1Char('&'), QLatin1Char(' ')) +
+                                              QLatin1Char(')'));
+    QVERIFY2(!masked.contains(password), qPrintable(masked));
+    QVERIFY2(masked.contains(QLatin1String("db.example.com")), qPrintable(masked));
 }
 
 QTEST_GUILESS_MAIN(TestProjectFile)
