@@ -228,16 +228,18 @@ int CliCommands::copy()
                 if (n.level == level)
                     m_out << "  " << n.level << ": " << n.object << ": " << n.message << "\n";
     }
-    // The seed's table: source count, target count, status.
+    // The seed's table: source count, target count, status (none when the source was not
+    // read: an empty table would only hide the error below it).
     int width = 5;
     for (const TableCopyResult& t : report.tables)
         width = std::max(
             width,
             int((t.source == t.target ? t.source : t.source + QStringLiteral(" → ") + t.target)
                     .size()));
-    m_out << "\n  " << QStringLiteral("TABLE").leftJustified(width) << "  "
-          << QStringLiteral("SOURCE").rightJustified(12) << "  "
-          << QStringLiteral("TARGET").rightJustified(12) << "  STATUS\n";
+    if (!report.tables.isEmpty())
+        m_out << "\n  " << QStringLiteral("TABLE").leftJustified(width) << "  "
+              << QStringLiteral("SOURCE").rightJustified(12) << "  "
+              << QStringLiteral("TARGET").rightJustified(12) << "  STATUS\n";
     for (const TableCopyResult& t : report.tables) {
         const QString name =
             t.source == t.target ? t.source : t.source + QStringLiteral(" → ") + t.target;

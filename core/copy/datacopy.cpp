@@ -332,9 +332,9 @@ CopyReport DataCopy::run(const CopyOptions& options)
         report.notes << CopyNote{
             QStringLiteral("table ") + it.key(), QStringLiteral("note"),
             QStringLiteral("partitioned: SQLite has no partitions, so this one table holds the "
-                           "rows of all %1 (%2), which are not tables of their own in the copy")
+                           "rows of %1 (%2), which are not tables of their own in the copy")
                 .arg(it->size() == 1 ? QStringLiteral("its partition")
-                                     : QStringLiteral("%1 partitions").arg(it->size()),
+                                     : QStringLiteral("its partitions"),
                      it->join(QStringLiteral(", "))),
             false};
     }
