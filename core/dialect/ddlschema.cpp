@@ -10,6 +10,7 @@
 namespace strata {
 namespace {
 
+using namespace Qt::Literals::StringLiterals;
 using Kind = SqlToken::Kind;
 
 bool sameName(const QString& a, const QString& b)
@@ -26,7 +27,9 @@ struct Tokens
     bool word(int i, QLatin1StringView w) const
     {
         return i >= 0 && i < size() && t[i].kind == Kind::Word &&
-               QStringView(sql).mid(t[i].begin, t[i].end - t[i].begin).compare(w, Qt::CaseInsensitive) == 0;
+               QStringView(sql)
+                       .mid(t[i].begin, t[i].end - t[i].begin)
+                       .compare(w, Qt::CaseInsensitive) == 0;
     }
     bool symbol(int i, char16_t c) const
     {
@@ -34,11 +37,15 @@ struct Tokens
     }
     bool isName(int i) const
     {
-        return i >= 0 && i < size() && (t[i].kind == Kind::Word || t[i].kind == Kind::QuotedIdentifier);
+        return i >= 0 && i < size() &&
+               (t[i].kind == Kind::Word || t[i].kind == Kind::QuotedIdentifier);
     }
     QString name(int i) const { return sqliteTokenName(sql, t[i]); }
     // The text from token `from` to token `to` (inclusive).
-    QString text(int from, int to) const { return sql.mid(t[from].begin, t[to].end - t[from].begin); }
+    QString text(int from, int to) const
+    {
+        return sql.mid(t[from].begin, t[to].end - t[from].begin);
+    }
     // The index just after the parenthesised group opening at `i`; -1 if unbalanced.
     int skipGroup(int i) const
     {
@@ -141,15 +148,14 @@ bool Model::nameInUse(const QString& name) const
 bool Model::run(const QString& statement)
 {
     const Tokens s(statement);
-    if (s.word(0, QLatin1StringView("CREATE"))) {
-        if (s.word(1, QLatin1StringView("TABLE")))
+    if (s.word(0, "CREATE"_L1)) {
+        if (s.word(1, "TABLE"_L1))
             return createTable(s);
-        if (s.word(1, QLatin1StringView("INDEX")) ||
-            (s.word(1, QLatin1StringView("UNIQUE")) && s.word(2, QLatin1StringView("INDEX"))))
+        if (s.word(1, "INDEX"_L1) || (s.word(1, "UNIQUE"_L1) && s.word(2, "INDEX"_L1)))
             return createIndex(s);
         return false;
     }
-    if (s.word(0, QLatin1StringView("DROP")))
+    if (s.word(0, "DROP"_L1))
         return drop(s);
     return false;
 }
@@ -169,40 +175,39 @@ bool Model::references(const Tokens& s, int& i, int end, ForeignKey& fk) const
         fk.targetColumns = *columns;
     }
     while (i < end) {
-        if (s.word(i, QLatin1StringView("ON"))) {
-            QString* action = s.word(i + 1, QLatin1StringView("DELETE"))   ? &fk.onDelete
-                              : s.word(i + 1, QLatin1StringView("UPDATE")) ? &fk.onUpdate
-                                                                           : nullptr;
+        if (s.word(i, "ON"_L1)) {
+            QString* action = s.word(i + 1, "DELETE"_L1)   ? &fk.onDelete
+                              : s.word(i + 1, "UPDATE"_L1) ? &fk.onUpdate
+                                                           : nullptr;
             if (!action)
                 return false;
             i += 2;
-            if (s.word(i, QLatin1StringView("SET")) && s.word(i + 1, QLatin1StringView("NULL"))) {
+            if (s.word(i, "SET"_L1) && s.word(i + 1, "NULL"_L1)) {
                 *action = QStringLiteral("SET NULL");
                 i += 2;
-            } else if (s.word(i, QLatin1StringView("SET")) && s.word(i + 1, QLatin1StringView("DEFAULT"))) {
+            } else if (s.word(i, "SET"_L1) && s.word(i + 1, "DEFAULT"_L1)) {
                 *action = QStringLiteral("SET DEFAULT");
                 i += 2;
-            } else if (s.word(i, QLatin1StringView("NO")) && s.word(i + 1, QLatin1StringView("ACTION"))) {
+            } else if (s.word(i, "NO"_L1) && s.word(i + 1, "ACTION"_L1)) {
                 *action = QStringLiteral("NO ACTION");
                 i += 2;
-            } else if (s.word(i, QLatin1StringView("CASCADE"))) {
+            } else if (s.word(i, "CASCADE"_L1)) {
                 *action = QStringLiteral("CASCADE");
                 ++i;
-            } else if (s.word(i, QLatin1StringView("RESTRICT"))) {
+            } else if (s.word(i, "RESTRICT"_L1)) {
                 *action = QStringLiteral("RESTRICT");
                 ++i;
             } else {
                 return false;
             }
-        } else if (s.word(i, QLatin1StringView("MATCH")) && s.isName(i + 1)) {
+        } else if (s.word(i, "MATCH"_L1) && s.isName(i + 1)) {
             i += 2;
-        } else if (s.word(i, QLatin1StringView("NOT")) && s.word(i + 1, QLatin1StringView("DEFERRABLE"))) {
+        } else if (s.word(i, "NOT"_L1) && s.word(i + 1, "DEFERRABLE"_L1)) {
             i += 2;
-        } else if (s.word(i, QLatin1StringView("DEFERRABLE"))) {
+        } else if (s.word(i, "DEFERRABLE"_L1)) {
             ++i;
-        } else if (s.word(i, QLatin1StringView("INITIALLY")) &&
-                   (s.word(i + 1, QLatin1StringView("DEFERRED")) ||
-                    s.word(i + 1, QLatin1StringView("IMMEDIATE")))) {
+        } else if (s.word(i, "INITIALLY"_L1) &&
+                   (s.word(i + 1, "DEFERRED"_L1) || s.word(i + 1, "IMMEDIATE"_L1))) {
             i += 2;
         } else {
             break;
@@ -216,10 +221,8 @@ bool Model::column(const Tokens& s, int begin, int end, Table& table, QList<QStr
                    QList<Index::Origin>& origins, int& primaryKeys, bool& rowidKey) const
 {
     static constexpr QLatin1StringView starters[] = {
-        QLatin1StringView("CONSTRAINT"), QLatin1StringView("PRIMARY"), QLatin1StringView("NOT"),
-        QLatin1StringView("NULL"),       QLatin1StringView("UNIQUE"),  QLatin1StringView("CHECK"),
-        QLatin1StringView("DEFAULT"),    QLatin1StringView("COLLATE"), QLatin1StringView("REFERENCES"),
-        QLatin1StringView("GENERATED"),  QLatin1StringView("AS")};
+        "CONSTRAINT"_L1, "PRIMARY"_L1, "NOT"_L1,        "NULL"_L1,      "UNIQUE"_L1, "CHECK"_L1,
+        "DEFAULT"_L1,    "COLLATE"_L1, "REFERENCES"_L1, "GENERATED"_L1, "AS"_L1};
     auto startsConstraint = [&s](int i) {
         for (const QLatin1StringView w : starters)
             if (s.word(i, w))
@@ -247,7 +250,7 @@ bool Model::column(const Tokens& s, int begin, int end, Table& table, QList<QStr
             return false;
     c.declaredType = i > typeBegin ? s.text(typeBegin, i - 1) : QString();
     // SQLite spells the types STRICT tables know in upper case, others as written.
-    static const QStringList standardTypes{QStringLiteral("INT"), QStringLiteral("INTEGER"),
+    static const QStringList standardTypes{QStringLiteral("INT"),  QStringLiteral("INTEGER"),
                                            QStringLiteral("REAL"), QStringLiteral("TEXT"),
                                            QStringLiteral("BLOB"), QStringLiteral("ANY")};
     if (standardTypes.contains(c.declaredType, Qt::CaseInsensitive))
@@ -256,35 +259,34 @@ bool Model::column(const Tokens& s, int begin, int end, Table& table, QList<QStr
     bool autoincrement = false;
     bool primary = false;
     while (i < end) {
-        if (s.word(i, QLatin1StringView("CONSTRAINT")) && s.isName(i + 1)) {
+        if (s.word(i, "CONSTRAINT"_L1) && s.isName(i + 1)) {
             i += 2;
-        } else if (s.word(i, QLatin1StringView("PRIMARY")) && s.word(i + 1, QLatin1StringView("KEY"))) {
+        } else if (s.word(i, "PRIMARY"_L1) && s.word(i + 1, "KEY"_L1)) {
             i += 2;
-            if (s.word(i, QLatin1StringView("DESC")))
+            if (s.word(i, "DESC"_L1))
                 return false; // INTEGER PRIMARY KEY DESC is not the rowid: left to SQLite
-            if (s.word(i, QLatin1StringView("ASC")))
+            if (s.word(i, "ASC"_L1))
                 ++i;
             primary = true;
-        } else if (s.word(i, QLatin1StringView("AUTOINCREMENT"))) {
+        } else if (s.word(i, "AUTOINCREMENT"_L1)) {
             autoincrement = true;
             ++i;
-        } else if (s.word(i, QLatin1StringView("ON")) && s.word(i + 1, QLatin1StringView("CONFLICT")) &&
-                   s.isName(i + 2)) {
+        } else if (s.word(i, "ON"_L1) && s.word(i + 1, "CONFLICT"_L1) && s.isName(i + 2)) {
             i += 3;
-        } else if (s.word(i, QLatin1StringView("NOT")) && s.word(i + 1, QLatin1StringView("NULL"))) {
+        } else if (s.word(i, "NOT"_L1) && s.word(i + 1, "NULL"_L1)) {
             c.notNull = true;
             i += 2;
-        } else if (s.word(i, QLatin1StringView("NULL"))) {
+        } else if (s.word(i, "NULL"_L1)) {
             ++i;
-        } else if (s.word(i, QLatin1StringView("UNIQUE"))) {
+        } else if (s.word(i, "UNIQUE"_L1)) {
             keys << QStringList{c.name};
             origins << Index::Origin::UniqueConstraint;
             ++i;
-        } else if (s.word(i, QLatin1StringView("CHECK")) && s.symbol(i + 1, u'(')) {
+        } else if (s.word(i, "CHECK"_L1) && s.symbol(i + 1, u'(')) {
             i = s.skipGroup(i + 1);
             if (i < 0 || i > end)
                 return false;
-        } else if (s.word(i, QLatin1StringView("DEFAULT")) && i + 1 < end) {
+        } else if (s.word(i, "DEFAULT"_L1) && i + 1 < end) {
             c.hasDefault = true;
             if (s.symbol(i + 1, u'(')) {
                 const int after = s.skipGroup(i + 1);
@@ -299,28 +301,28 @@ bool Model::column(const Tokens& s, int begin, int end, Table& table, QList<QStr
                 c.defaultValue = s.text(i + 1, i + 1);
                 i += 2;
             }
-        } else if (s.word(i, QLatin1StringView("COLLATE")) && s.isName(i + 1)) {
+        } else if (s.word(i, "COLLATE"_L1) && s.isName(i + 1)) {
             i += 2;
-        } else if (s.word(i, QLatin1StringView("REFERENCES"))) {
+        } else if (s.word(i, "REFERENCES"_L1)) {
             ForeignKey fk;
             fk.columns << c.name;
             if (!references(s, i, end, fk))
                 return false;
             table.foreignKeys << fk;
-        } else if ((s.word(i, QLatin1StringView("GENERATED")) && s.word(i + 1, QLatin1StringView("ALWAYS")) &&
-                    s.word(i + 2, QLatin1StringView("AS"))) ||
-                   s.word(i, QLatin1StringView("AS"))) {
-            i += s.word(i, QLatin1StringView("AS")) ? 1 : 3;
+        } else if ((s.word(i, "GENERATED"_L1) && s.word(i + 1, "ALWAYS"_L1) &&
+                    s.word(i + 2, "AS"_L1)) ||
+                   s.word(i, "AS"_L1)) {
+            i += s.word(i, "AS"_L1) ? 1 : 3;
             if (!s.symbol(i, u'('))
                 return false;
             i = s.skipGroup(i);
             if (i < 0 || i > end)
                 return false;
             c.generated = Column::Generated::Virtual;
-            if (s.word(i, QLatin1StringView("STORED"))) {
+            if (s.word(i, "STORED"_L1)) {
                 c.generated = Column::Generated::Stored;
                 ++i;
-            } else if (s.word(i, QLatin1StringView("VIRTUAL"))) {
+            } else if (s.word(i, "VIRTUAL"_L1)) {
                 ++i;
             }
         } else {
@@ -346,9 +348,9 @@ bool Model::column(const Tokens& s, int begin, int end, Table& table, QList<QStr
 bool Model::createTable(const Tokens& s)
 {
     int i = 2;
-    const bool ifNotExists = s.word(2, QLatin1StringView("IF"));
+    const bool ifNotExists = s.word(2, "IF"_L1);
     if (ifNotExists) {
-        if (!s.word(3, QLatin1StringView("NOT")) || !s.word(4, QLatin1StringView("EXISTS")))
+        if (!s.word(3, "NOT"_L1) || !s.word(4, "EXISTS"_L1))
             return false;
         i = 5;
     }
@@ -388,27 +390,27 @@ bool Model::createTable(const Tokens& s)
         if (end == begin)
             return false;
         int j = begin;
-        if (s.word(j, QLatin1StringView("CONSTRAINT")) && s.isName(j + 1))
+        if (s.word(j, "CONSTRAINT"_L1) && s.isName(j + 1))
             j += 2;
-        if (s.word(j, QLatin1StringView("PRIMARY")) && s.word(j + 1, QLatin1StringView("KEY"))) {
+        if (s.word(j, "PRIMARY"_L1) && s.word(j + 1, "KEY"_L1)) {
             const auto columns = s.nameList(j + 2, j);
             if (!columns || ++primaryKeys > 1)
                 return false;
             tableKey = *columns;
             keys << tableKey;
             origins << Index::Origin::PrimaryKey;
-        } else if (s.word(j, QLatin1StringView("UNIQUE"))) {
+        } else if (s.word(j, "UNIQUE"_L1)) {
             const auto columns = s.nameList(j + 1, j);
             if (!columns)
                 return false;
             keys << *columns;
             origins << Index::Origin::UniqueConstraint;
-        } else if (s.word(j, QLatin1StringView("CHECK")) && s.symbol(j + 1, u'(')) {
+        } else if (s.word(j, "CHECK"_L1) && s.symbol(j + 1, u'(')) {
             j = s.skipGroup(j + 1);
-        } else if (s.word(j, QLatin1StringView("FOREIGN")) && s.word(j + 1, QLatin1StringView("KEY"))) {
+        } else if (s.word(j, "FOREIGN"_L1) && s.word(j + 1, "KEY"_L1)) {
             ForeignKey fk;
             const auto columns = s.nameList(j + 2, j);
-            if (!columns || !s.word(j, QLatin1StringView("REFERENCES")))
+            if (!columns || !s.word(j, "REFERENCES"_L1))
                 return false;
             fk.columns = *columns;
             if (!references(s, j, end, fk))
@@ -421,7 +423,7 @@ bool Model::createTable(const Tokens& s)
         } else {
             return false;
         }
-        if (s.word(j, QLatin1StringView("ON")) && s.word(j + 1, QLatin1StringView("CONFLICT")))
+        if (s.word(j, "ON"_L1) && s.word(j + 1, "CONFLICT"_L1))
             j += 3;
         if (j != end)
             return false;
@@ -439,7 +441,8 @@ bool Model::createTable(const Tokens& s)
         if (!c || c->primaryKeyPosition != 0)
             return false;
         c->primaryKeyPosition = p + 1;
-        if (tableKey.size() == 1 && c->declaredType.compare(QLatin1String("INTEGER"), Qt::CaseInsensitive) == 0) {
+        if (tableKey.size() == 1 &&
+            c->declaredType.compare(QLatin1String("INTEGER"), Qt::CaseInsensitive) == 0) {
             const qsizetype at = origins.lastIndexOf(Index::Origin::PrimaryKey);
             keys.removeAt(at);
             origins.removeAt(at);
@@ -465,7 +468,8 @@ bool Model::createTable(const Tokens& s)
             continue;
         }
         Index ix;
-        ix.name = QStringLiteral("sqlite_autoindex_%1_%2").arg(table.name).arg(table.indexes.size() + 1);
+        ix.name =
+            QStringLiteral("sqlite_autoindex_%1_%2").arg(table.name).arg(table.indexes.size() + 1);
         ix.unique = true;
         ix.origin = origins[k];
         ix.columns = columns;
@@ -478,16 +482,16 @@ bool Model::createTable(const Tokens& s)
 
 bool Model::createIndex(const Tokens& s)
 {
-    const bool unique = s.word(1, QLatin1StringView("UNIQUE"));
+    const bool unique = s.word(1, "UNIQUE"_L1);
     int i = unique ? 3 : 2;
-    if (s.word(i, QLatin1StringView("IF"))) {
-        if (!s.word(i + 1, QLatin1StringView("NOT")) || !s.word(i + 2, QLatin1StringView("EXISTS")))
+    if (s.word(i, "IF"_L1)) {
+        if (!s.word(i + 1, "NOT"_L1) || !s.word(i + 2, "EXISTS"_L1))
             return false;
         i += 3;
     }
     const int last = s.size() - 1;
-    if (!s.isName(i) || !s.word(i + 1, QLatin1StringView("ON")) || !s.isName(i + 2) ||
-        !s.symbol(i + 3, u'(') || !s.symbol(last, u';'))
+    if (!s.isName(i) || !s.word(i + 1, "ON"_L1) || !s.isName(i + 2) || !s.symbol(i + 3, u'(') ||
+        !s.symbol(last, u';'))
         return false;
     const int open = i + 3;
     const int after = s.skipGroup(open);
@@ -495,7 +499,7 @@ bool Model::createIndex(const Tokens& s)
         return false;
     bool partial = false;
     if (after < last) {
-        if (!s.word(after, QLatin1StringView("WHERE")))
+        if (!s.word(after, "WHERE"_L1))
             return false;
         partial = true;
         for (int k = after; k < last; ++k)
@@ -531,9 +535,9 @@ bool Model::createIndex(const Tokens& s)
         int end = k;
         if (end == begin)
             return false;
-        if (s.word(end - 1, QLatin1StringView("ASC")) || s.word(end - 1, QLatin1StringView("DESC")))
+        if (s.word(end - 1, "ASC"_L1) || s.word(end - 1, "DESC"_L1))
             --end;
-        if (end - begin >= 3 && s.word(end - 2, QLatin1StringView("COLLATE")) && s.isName(end - 1))
+        if (end - begin >= 3 && s.word(end - 2, "COLLATE"_L1) && s.isName(end - 1))
             end -= 2;
         if (end - begin == 1 && s.isName(begin)) {
             const Column* c = table->column(s.name(begin));
@@ -555,11 +559,11 @@ bool Model::createIndex(const Tokens& s)
 
 bool Model::drop(const Tokens& s)
 {
-    const bool isTable = s.word(1, QLatin1StringView("TABLE"));
-    if (!isTable && !s.word(1, QLatin1StringView("INDEX")))
+    const bool isTable = s.word(1, "TABLE"_L1);
+    if (!isTable && !s.word(1, "INDEX"_L1))
         return false;
     int i = 2;
-    if (s.word(2, QLatin1StringView("IF")) && s.word(3, QLatin1StringView("EXISTS")))
+    if (s.word(2, "IF"_L1) && s.word(3, "EXISTS"_L1))
         i = 4;
     if (!s.isName(i) || !(i + 1 == s.size() || (i + 2 == s.size() && s.symbol(i + 1, u';'))))
         return false;

@@ -32,7 +32,8 @@ QString describe(const Schema& schema)
     for (const Table& t : schema.tables) {
         out << QStringLiteral("table %1: %2").arg(t.name, t.sql);
         for (const Column& c : t.columns)
-            out << QStringLiteral("  column %1 [%2] affinity %3 notnull %4 default %5:%6 pk %7 gen %8")
+            out << QStringLiteral(
+                       "  column %1 [%2] affinity %3 notnull %4 default %5:%6 pk %7 gen %8")
                        .arg(c.name, c.declaredType, c.affinity)
                        .arg(c.notNull)
                        .arg(c.hasDefault)
@@ -52,7 +53,9 @@ QString describe(const Schema& schema)
                        .arg(i.columns.join(u','), i.sql);
         out << QStringLiteral("  checks %1 rowid %2").arg(t.checks.join(u'|')).arg(!t.withoutRowid);
     }
-    out << QStringLiteral("views %1 triggers %2").arg(schema.views.size()).arg(schema.triggers.size());
+    out << QStringLiteral("views %1 triggers %2")
+               .arg(schema.views.size())
+               .arg(schema.triggers.size());
     return out.join(u'\n');
 }
 
@@ -73,24 +76,27 @@ void TestDdlSchema::sameAsSqlite_data()
 {
     QTest::addColumn<QStringList>("statements");
     QTest::newRow("translator's table") << QStringList{
-        QStringLiteral("CREATE TABLE t1 (\n"
-                       "    id INTEGER CONSTRAINT t1_pkey PRIMARY KEY AUTOINCREMENT,\n"
-                       "    title TEXT DEFAULT '',\n"
-                       "    slug TEXT NOT NULL CONSTRAINT t1_slug_key UNIQUE,\n"
-                       "    state TEXT NOT NULL DEFAULT 'draft' CONSTRAINT t1_state_enum CHECK "
-                       "(state IN ('draft', 'active')),\n"
-                       "    score NUMERIC(12, 2) DEFAULT 0,\n"
-                       "    active INTEGER NOT NULL DEFAULT 1 CONSTRAINT t1_active_bool CHECK "
-                       "(active IN (0, 1)),\n"
-                       "    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),\n"
-                       "    parent_id INTEGER CONSTRAINT t1_parent_id_fkey REFERENCES t0 (id) ON "
-                       "DELETE CASCADE\n"
-                       ");"),
+        QStringLiteral(
+            "CREATE TABLE t1 (\n"
+            "    id INTEGER CONSTRAINT t1_pkey PRIMARY KEY AUTOINCREMENT,\n"
+            "    title TEXT DEFAULT '',\n"
+            "    slug TEXT NOT NULL CONSTRAINT t1_slug_key UNIQUE,\n"
+            "    state TEXT NOT NULL DEFAULT 'draft' CONSTRAINT t1_state_enum CHECK "
+            "(state IN ('draft', 'active')),\n"
+            "    score NUMERIC(12, 2) DEFAULT 0,\n"
+            "    active INTEGER NOT NULL DEFAULT 1 CONSTRAINT t1_active_bool CHECK "
+            "(active IN (0, 1)),\n"
+            "    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),\n"
+            "    parent_id INTEGER CONSTRAINT t1_parent_id_fkey REFERENCES t0 (id) ON "
+            "DELETE CASCADE\n"
+            ");"),
         QStringLiteral("CREATE INDEX t1_created_idx ON t1 (created_at DESC);"),
         QStringLiteral("CREATE INDEX t1_slug_lower_idx ON t1 (lower(slug)) WHERE active;"),
-        QStringLiteral("CREATE UNIQUE INDEX \"t1 Title\" ON \"t1\" (title COLLATE NOCASE, slug) ;")};
+        QStringLiteral(
+            "CREATE UNIQUE INDEX \"t1 Title\" ON \"t1\" (title COLLATE NOCASE, slug) ;")};
     QTest::newRow("keys and their indexes") << QStringList{
-        QStringLiteral("CREATE TABLE a (x INT PRIMARY KEY, y text unique, z, UNIQUE (y), UNIQUE (x));"),
+        QStringLiteral(
+            "CREATE TABLE a (x INT PRIMARY KEY, y text unique, z, UNIQUE (y), UNIQUE (x));"),
         QStringLiteral("CREATE TABLE b (x TEXT UNIQUE, y integer, PRIMARY KEY (x));"),
         QStringLiteral("CREATE TABLE c (x integer, y, CONSTRAINT c_pk PRIMARY KEY (x));"),
         QStringLiteral("CREATE TABLE d (x, y, z, PRIMARY KEY (y, x), UNIQUE (z, y) ON CONFLICT "
@@ -110,26 +116,26 @@ void TestDdlSchema::sameAsSqlite_data()
                        "NOCASE DEFAULT 'x''y', g INT GENERATED ALWAYS AS (a * 2) STORED, h AS (a "
                        "+ 1), i INT AS (a - 1) VIRTUAL, j varchar(20) NULL, k double precision"
                        ");")};
-    QTest::newRow("drops and skipped statements") << QStringList{
-        QStringLiteral("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);"),
-        QStringLiteral("CREATE TABLE IF NOT EXISTS a (other TEXT);"),
-        QStringLiteral("CREATE TABLE A (again TEXT);"),
-        QStringLiteral("CREATE INDEX a_v ON a (v);"),
-        QStringLiteral("CREATE INDEX IF NOT EXISTS a_v ON a (id);"),
-        QStringLiteral("CREATE INDEX a_missing ON a (nothing);"),
-        QStringLiteral("CREATE INDEX gone_v ON gone (v);"),
-        QStringLiteral("CREATE INDEX a ON a (v);"),
-        QStringLiteral("CREATE TABLE b (id INTEGER PRIMARY KEY, w TEXT UNIQUE);"),
-        QStringLiteral("CREATE INDEX b_w ON b (w);"),
-        QStringLiteral("DROP INDEX a_v;"),
-        QStringLiteral("DROP INDEX IF EXISTS nothing;"),
-        QStringLiteral("DROP INDEX sqlite_autoindex_b_1;"),
-        QStringLiteral("DROP TABLE IF EXISTS nothing;"),
-        QStringLiteral("DROP TABLE b_w;"),
-        QStringLiteral("DROP TABLE b;"),
-        QStringLiteral("CREATE TABLE b (id INTEGER PRIMARY KEY);"),
-        QStringLiteral("CREATE TABLE strata_migrations (name TEXT PRIMARY KEY);"),
-        QStringLiteral("CREATE INDEX \"B_id\" ON B (ID);")};
+    QTest::newRow("drops and skipped statements")
+        << QStringList{QStringLiteral("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);"),
+                       QStringLiteral("CREATE TABLE IF NOT EXISTS a (other TEXT);"),
+                       QStringLiteral("CREATE TABLE A (again TEXT);"),
+                       QStringLiteral("CREATE INDEX a_v ON a (v);"),
+                       QStringLiteral("CREATE INDEX IF NOT EXISTS a_v ON a (id);"),
+                       QStringLiteral("CREATE INDEX a_missing ON a (nothing);"),
+                       QStringLiteral("CREATE INDEX gone_v ON gone (v);"),
+                       QStringLiteral("CREATE INDEX a ON a (v);"),
+                       QStringLiteral("CREATE TABLE b (id INTEGER PRIMARY KEY, w TEXT UNIQUE);"),
+                       QStringLiteral("CREATE INDEX b_w ON b (w);"),
+                       QStringLiteral("DROP INDEX a_v;"),
+                       QStringLiteral("DROP INDEX IF EXISTS nothing;"),
+                       QStringLiteral("DROP INDEX sqlite_autoindex_b_1;"),
+                       QStringLiteral("DROP TABLE IF EXISTS nothing;"),
+                       QStringLiteral("DROP TABLE b_w;"),
+                       QStringLiteral("DROP TABLE b;"),
+                       QStringLiteral("CREATE TABLE b (id INTEGER PRIMARY KEY);"),
+                       QStringLiteral("CREATE TABLE strata_migrations (name TEXT PRIMARY KEY);"),
+                       QStringLiteral("CREATE INDEX \"B_id\" ON B (ID);")};
 }
 
 void TestDdlSchema::sameAsSqlite()
@@ -151,8 +157,8 @@ void TestDdlSchema::leftToSqlite_data()
         "CREATE TRIGGER tr AFTER INSERT ON a BEGIN SELECT 1; END;");
     QTest::newRow("alter") << QStringLiteral("ALTER TABLE a ADD COLUMN b TEXT;");
     QTest::newRow("temp table") << QStringLiteral("CREATE TEMP TABLE t (a);");
-    QTest::newRow("without rowid") << QStringLiteral(
-        "CREATE TABLE t (a TEXT PRIMARY KEY) WITHOUT ROWID;");
+    QTest::newRow("without rowid")
+        << QStringLiteral("CREATE TABLE t (a TEXT PRIMARY KEY) WITHOUT ROWID;");
     QTest::newRow("as select") << QStringLiteral("CREATE TABLE t AS SELECT 1 AS a;");
     QTest::newRow("qualified") << QStringLiteral("CREATE TABLE main.t (a);");
     QTest::newRow("desc key") << QStringLiteral("CREATE TABLE t (a INTEGER PRIMARY KEY DESC);");
