@@ -22,16 +22,26 @@ Status syncFile(const QString& path);
 // cannot be synced.
 Status syncDir(const QString& dir);
 
+// Asks the system to start writing the file's changed pages to disk now, without waiting for
+// it, so that the fsync that follows a long write has little left to do (Linux:
+// sync_file_range). Best effort: nothing happens where that is not available.
+void startWriteback(const QString& path);
+
 // Renames `from` onto `to`, replacing `to` if it exists, atomically on one filesystem: at any
 // moment `to` is either the old file or the new one.
 Status replaceFile(const QString& from, const QString& to);
 // A second name for the same file. Fails across filesystems or where links are not supported.
 Status hardLink(const QString& existing, const QString& newName);
 
-// Copies `from` to the new file `to` (which must not exist) in large chunks, fsyncs it, and
-// returns the SHA-256 (hex) of the bytes copied. On failure `to` is removed.
+enum class Durability { Sync, NoSync };
+
+// Copies `from` to the new file `to` (which must not exist) and returns the SHA-256 (hex) of the
+// bytes copied — on Linux, of the new file's bytes, hashed by a second thread while the kernel
+// copies (copy_file_range). With Durability::Sync `to` is fsync'd before returning; NoSync
+// leaves that to the caller (who may overlap it with other work). On failure `to` is removed.
 Result<QByteArray> copyAndHash(const QString& from, const QString& to,
-                               const ByteProgressFn& progress = {});
+                               const ByteProgressFn& progress = {},
+                               Durability durability = Durability::Sync);
 // SHA-256 (hex) of a whole file.
 Result<QByteArray> sha256OfFile(const QString& path, const ByteProgressFn& progress = {});
 

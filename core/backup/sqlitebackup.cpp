@@ -31,8 +31,7 @@ Status copyPages(SQLite::Database& source, const QString& sourcePath, const QStr
                  const BackupOptions& options)
 {
     try {
-        SQLite::Database dest(destPath.toStdString(),
-                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Database dest(destPath.toStdString(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         // The copy is flushed once, at the end, by Strata: no journal, no syncs on the way.
         dest.exec("PRAGMA journal_mode = OFF");
         dest.exec("PRAGMA synchronous = OFF");
@@ -50,6 +49,8 @@ Status copyPages(SQLite::Database& source, const QString& sourcePath, const QStr
             }
             if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            else
+                fileops::startWriteback(destPath); // so the fsync at the end has little left
         } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
         sqlite3_backup_finish(b);
         if (rc != SQLITE_DONE)
@@ -104,12 +105,12 @@ Status writeManifest(const QString& folder, const BackupManifest& manifest)
     const QString path = QDir(folder).filePath(BackupManifest::fileName());
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
-        return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
-                     {}};
+        return Error{
+            QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0, {}};
     f.write(manifest.toJson());
     if (!f.commit())
-        return Error{QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0,
-                     {}};
+        return Error{
+            QStringLiteral("cannot write the manifest: ") + f.errorString(), path, 0, 0, {}};
     return fileops::syncDir(folder);
 }
 
@@ -135,7 +136,10 @@ Result<BackupManifest> SqliteBackup::take(const QString& sourcePath, const QStri
     };
     if (!QFileInfo(sourcePath).isFile())
         return Error{QStringLiteral("the database does not exist yet: nothing to back up"),
-                     sourcePath, 0, 0, {}};
+                     sourcePath,
+                     0,
+                     0,
+                     {}};
 
     const QString payload = QDir(folder).filePath(manifest.payload);
     const QString partial = payload + QStringLiteral(".partial");
@@ -163,34 +167,49 @@ Result<BackupManifest> SqliteBackup::take(const QString& sourcePath, const QStri
 
     if (Status s = makeSelfContained(partial); !s)
         return failed(s.error());
-    if (Status s = fileops::syncFile(partial); !s)
-        return failed(s.error());
-    if (Status s = fileops::replaceFile(partial, payload); !s)
-        return failed(s.error());
-    if (Status s = fileops::syncDir(folder); !s)
-        return failed(s.error());
     t.finishMs = phase.restart();
 
-    // The hash and the checks each read the whole file: side by side on two threads.
+    // The copy is complete: the fsync, the hash, the integrity check and the rest of the checks
+    // (foreign keys, rows) each have the whole file to themselves. The integrity check is the
+    // longest; the hash and the rest share the second core; the fsync is mostly waiting.
     if (options.progress)
         options.progress(BackupPhase::Check, 0, 1);
-    auto hashing = std::async(std::launch::async, [payload] { return fileops::sha256OfFile(payload); });
-    auto check = checkSqliteFile(payload, options.integrity);
-    auto hash = hashing.get();
+    auto flushing =
+        std::async(std::launch::async, [partial] { return fileops::syncFile(partial); });
+    auto hashing = std::async(std::launch::async, [partial] {
+        auto hash = fileops::sha256OfFile(partial);
+        return std::make_pair(hash, keysAndRowsOf(partial));
+    });
+    auto integrity = integrityOf(partial, options.integrity);
+    auto [hash, rest] = hashing.get();
+    const Status flushed = flushing.get();
+    auto check = mergeChecks(std::move(integrity), std::move(rest));
     t.checkMs = phase.restart();
+    if (!flushed)
+        return failed(flushed.error());
     if (!hash)
         return failed(hash.error());
     if (!check)
         return failed(check.error());
     if (!check->ok())
-        return failed(Error{QStringLiteral("the copy fails its checks, so the database itself "
-                                           "is damaged; no backup was kept (%1: %2; "
-                                           "foreign_key_check: %3)")
-                                .arg(integrityLevelName(options.integrity), check->integrity,
-                                     check->foreignKeys),
-                            sourcePath, 0, 0, {}});
+        return failed(Error{
+            QStringLiteral("the copy fails its checks, so the database itself "
+                           "is damaged; no backup was kept (%1: %2; "
+                           "foreign_key_check: %3)")
+                .arg(integrityLevelName(options.integrity), check->integrity, check->foreignKeys),
+            sourcePath,
+            0,
+            0,
+            {}});
     if (options.progress)
         options.progress(BackupPhase::Check, 1, 1);
+
+    // Only now, flushed and checked, does the payload get its name.
+    if (Status s = fileops::replaceFile(partial, payload); !s)
+        return failed(s.error());
+    if (Status s = fileops::syncDir(folder); !s)
+        return failed(s.error());
+    t.finishMs += phase.restart();
 
     manifest.format = BackupManifest::currentFormat;
     manifest.strataVersion = QStringLiteral(STRATA_VERSION);

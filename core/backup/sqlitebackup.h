@@ -3,8 +3,9 @@
 // Takes one backup of a SQLite file (a sqlite database or D1's local state) into a folder:
 // SQLite's online backup API under one read transaction — a consistent snapshot while other
 // connections keep writing (in WAL mode they are not even slowed; in rollback mode their commits
-// wait for the copy) — into a temporary file, flushed and renamed into place; then SHA-256 and
-// the checks on the copy itself, and the manifest, written last and atomically.
+// wait for the copy) — into a temporary file; then, side by side, its fsync, its SHA-256 and the
+// checks on the copy itself; then the rename into place, and the manifest, written last and
+// atomically.
 
 #include "backupmanifest.h"
 #include "history.h"
@@ -31,8 +32,9 @@ struct BackupOptions
 struct BackupTimings
 {
     qint64 copyMs = 0;   // the backup API, into the temporary file
-    qint64 finishMs = 0; // journal mode, fsync, rename
-    qint64 checkMs = 0;  // SHA-256 and the integrity and foreign-key checks (side by side)
+    qint64 finishMs = 0; // journal mode, rename (and, for PostgreSQL, the fsync)
+    qint64 checkMs = 0;  // fsync, SHA-256, the integrity check and the foreign-key check and
+                         // row counts, side by side (for PostgreSQL: SHA-256 and pg_restore)
     qint64 totalMs = 0;  // everything, manifest included
 };
 

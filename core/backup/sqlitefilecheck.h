@@ -25,8 +25,8 @@ struct TableRows
 
 struct SqliteFileCheck
 {
-    QString integrity;   // "ok", or the first problems SQLite reports
-    QString foreignKeys; // "ok", or how many rows break a foreign key and where
+    QString integrity;     // "ok", or the first problems SQLite reports
+    QString foreignKeys;   // "ok", or how many rows break a foreign key and where
     QList<TableRows> rows; // every table (not SQLite's own, not virtual), by name
     qint64 pageSize = 0;
     qint64 pageCount = 0;
@@ -38,9 +38,18 @@ struct SqliteFileCheck
     qint64 totalRows() const;
 };
 
-// Checks the file at `path`. An Error when it cannot be opened or read as a database at all;
-// otherwise the findings (which may be failures: see ok()).
+// Checks the file at `path` (the integrity check on one thread, the rest on the caller's). An Error
+// when it cannot be opened or read as a database at all; otherwise the findings (which may be
+// failures: see ok()).
 Result<SqliteFileCheck> checkSqliteFile(const QString& path, IntegrityLevel level);
+
+// checkSqliteFile in its two independent passes, for callers that run them beside other work
+// (a hash, an fsync): the integrity check alone ("ok" or the first problems), and the rest —
+// foreign keys, rows, page size and count — with `integrity` left empty. mergeChecks puts the
+// two together (the first error wins).
+Result<QString> integrityOf(const QString& path, IntegrityLevel level);
+Result<SqliteFileCheck> keysAndRowsOf(const QString& path);
+Result<SqliteFileCheck> mergeChecks(Result<QString> integrity, Result<SqliteFileCheck> rest);
 
 // Rows per table, the same way checkSqliteFile counts them.
 Result<QList<TableRows>> countRows(const QString& path);

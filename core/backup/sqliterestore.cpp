@@ -16,7 +16,9 @@
 
 #include <sqlite3.h>
 
+#include <future>
 #include <memory>
+#include <optional>
 
 namespace strata {
 namespace {
@@ -36,7 +38,10 @@ std::optional<Error> manifestProblem(const BackupEntry& backup)
     if (!m.checksPassed())
         return Error{QStringLiteral("the backup failed its checks when it was taken (%1: %2)")
                          .arg(m.integrityCheck, m.integrity),
-                     backup.manifestPath(), 0, 0, {}};
+                     backup.manifestPath(),
+                     0,
+                     0,
+                     {}};
     if (!info.isFile())
         return Error{QStringLiteral("the backup's payload is missing"), payload, 0, 0, {}};
     if (info.size() != m.payloadSize)
@@ -44,24 +49,47 @@ std::optional<Error> manifestProblem(const BackupEntry& backup)
                                     "is truncated or damaged")
                          .arg(info.size())
                          .arg(m.payloadSize),
-                     payload, 0, 0, {}};
+                     payload,
+                     0,
+                     0,
+                     {}};
     return std::nullopt;
 }
 
-std::optional<Error> checkProblem(const QString& path, const BackupEntry& backup,
+// The checks on `path` (a payload, or the restored copy of one): the integrity check on the
+// caller's thread; beside it, on a second thread, `alongside` (a hash, an fsync: may be empty)
+// followed by the foreign-key check and the row counts.
+Result<SqliteFileCheck> checkFile(const QString& path, IntegrityLevel level,
+                                  const std::function<void()>& alongside)
+{
+    auto rest = std::async(std::launch::async, [&] {
+        if (alongside)
+            alongside();
+        return keysAndRowsOf(path);
+    });
+    auto integrity = integrityOf(path, level);
+    return mergeChecks(std::move(integrity), rest.get());
+}
+
+std::optional<Error> checkProblem(const Result<SqliteFileCheck>& check, const BackupEntry& backup,
                                   IntegrityLevel level)
 {
-    auto check = checkSqliteFile(path, level);
     if (!check)
         return check.error();
     if (!check->ok())
         return Error{QStringLiteral("the backup fails its checks (%1: %2; foreign_key_check: %3)")
                          .arg(integrityLevelName(level), check->integrity, check->foreignKeys),
-                     backup.payloadPath(), 0, 0, {}};
+                     backup.payloadPath(),
+                     0,
+                     0,
+                     {}};
     const QString rows = compareRowCounts(backup.manifest.rows, check->rows);
     if (!rows.isEmpty())
         return Error{QStringLiteral("the backup's rows differ from its manifest: ") + rows,
-                     backup.payloadPath(), 0, 0, {}};
+                     backup.payloadPath(),
+                     0,
+                     0,
+                     {}};
     return std::nullopt;
 }
 
@@ -82,12 +110,15 @@ Status setJournalMode(const QString& path, bool wal)
     try {
         SQLite::Database db(path.toStdString(), SQLite::OPEN_READWRITE);
         if (db.execAndGet("PRAGMA journal_mode = WAL").getString() != "wal")
-            return Error{QStringLiteral("cannot put the restored copy in WAL mode"), path, 0, 0,
-                         {}};
+            return Error{
+                QStringLiteral("cannot put the restored copy in WAL mode"), path, 0, 0, {}};
     } catch (const SQLite::Exception& e) {
         return Error{QStringLiteral("cannot put the restored copy in WAL mode: ") +
                          QString::fromUtf8(e.what()),
-                     path, 0, 0, {}};
+                     path,
+                     0,
+                     0,
+                     {}};
     }
     return fileops::syncFile(path);
 }
@@ -121,12 +152,16 @@ Status SqliteRestore::verify(const BackupEntry& backup, IntegrityLevel level)
 {
     if (auto problem = manifestProblem(backup))
         return *problem;
-    auto hash = fileops::sha256OfFile(backup.payloadPath());
-    if (!hash)
-        return hash.error();
-    if (hash.value() != backup.manifest.sha256)
-        return Error{hashMismatch(hash.value(), backup), backup.payloadPath(), 0, 0, {}};
-    if (auto problem = checkProblem(backup.payloadPath(), backup, level))
+    // The hash and the checks read the payload in place, side by side; the hash's verdict
+    // comes first, as a mismatch explains any check that fails.
+    std::optional<Result<QByteArray>> hash;
+    auto check = checkFile(backup.payloadPath(), level,
+                           [&] { hash = fileops::sha256OfFile(backup.payloadPath()); });
+    if (!*hash)
+        return hash->error();
+    if (hash->value() != backup.manifest.sha256)
+        return Error{hashMismatch(hash->value(), backup), backup.payloadPath(), 0, 0, {}};
+    if (auto problem = checkProblem(check, backup, level))
         return *problem;
     return success();
 }
@@ -156,7 +191,10 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
     if (!QDir().mkpath(QFileInfo(target).absolutePath()))
         return refuse(RestoreFailure::Failed,
                       Error{QStringLiteral("cannot create the database's folder"),
-                            QFileInfo(target).absolutePath(), 0, 0, {}});
+                            QFileInfo(target).absolutePath(),
+                            0,
+                            0,
+                            {}});
 
     // No applier may start while the file changes under it.
     ApplyLock lock(target);
@@ -167,9 +205,10 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
     //    touched: any failure here leaves it byte-for-byte as it was.
     const QString temp = target + QStringLiteral(".strata-restore-") + randomSuffix();
     phase.start();
-    auto hash = fileops::copyAndHash(backup.payloadPath(), temp, [&](qint64 done, qint64 all) {
-        progress(RestorePhase::Copy, done, all);
-    });
+    auto hash = fileops::copyAndHash(
+        backup.payloadPath(), temp,
+        [&](qint64 done, qint64 all) { progress(RestorePhase::Copy, done, all); },
+        fileops::Durability::NoSync);
     if (!hash)
         return refuse(RestoreFailure::Failed, hash.error());
     auto discard = [&](RestoreFailure kind, const Error& e) {
@@ -181,9 +220,14 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
                        Error{hashMismatch(hash.value(), backup), backup.payloadPath(), 0, 0, {}});
     outcome.copyMs = phase.restart();
 
+    // The copy's bytes are the manifest's: check them, with the copy's fsync alongside.
     progress(RestorePhase::Check, 0, 1);
-    if (auto problem = checkProblem(temp, backup, options.integrity))
+    Status flushed = success();
+    auto check = checkFile(temp, options.integrity, [&] { flushed = fileops::syncFile(temp); });
+    if (auto problem = checkProblem(check, backup, options.integrity))
         return discard(RestoreFailure::Refused, *problem);
+    if (!flushed)
+        return discard(RestoreFailure::Failed, flushed.error());
     const bool targetExists = QFileInfo(target).isFile();
     const bool wal = targetExists ? isWalFile(target)
                                   : backup.manifest.sourceJournalMode == QLatin1String("wal");
@@ -243,21 +287,28 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
             // From here no other connection can read or write the file until the rename.
             db->exec("BEGIN EXCLUSIVE");
         } catch (const SQLite::Exception& e) {
-            const bool isBusy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
+            const bool isBusy =
+                e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
             if (isBusy)
                 return undo(RestoreFailure::Busy,
                             Error{busy + QStringLiteral(" (") + QString::fromUtf8(e.what()) +
                                       QLatin1Char(')'),
-                                  target, 0, 0, {}});
+                                  target,
+                                  0,
+                                  0,
+                                  {}});
             return undo(RestoreFailure::Failed,
                         Error{QStringLiteral("cannot lock the database for the swap: ") +
                                   QString::fromUtf8(e.what()),
-                              target, 0, 0, {}});
+                              target,
+                              0,
+                              0,
+                              {}});
         }
 
-        outcome.safetyCopy = target + QStringLiteral(".strata-before-restore-") +
-                             QDateTime::currentDateTimeUtc().toString(
-                                 QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+        outcome.safetyCopy =
+            target + QStringLiteral(".strata-before-restore-") +
+            QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
         if (QFileInfo::exists(outcome.safetyCopy))
             outcome.safetyCopy += QLatin1Char('-') + randomSuffix();
         if (fileops::hardLink(target, outcome.safetyCopy)) {
@@ -278,7 +329,10 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
                 return undo(RestoreFailure::Failed,
                             Error{QStringLiteral("cannot remove the old database's %1 file")
                                       .arg(QLatin1String(suffix)),
-                                  target, 0, 0, {}});
+                                  target,
+                                  0,
+                                  0,
+                                  {}});
         if (Status s = fileops::replaceFile(temp, target); !s)
             return undo(RestoreFailure::Failed, s.error());
         // The rename stands either way; a failed flush of the folder only delays durability.

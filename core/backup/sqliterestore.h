@@ -39,11 +39,11 @@ struct RestoreOptions
 struct RestoreOutcome
 {
     QString target;
-    QString safetyCopy;        // the database that was there; empty if there was none
+    QString safetyCopy; // the database that was there; empty if there was none
     bool safetyIsHardLink = false;
-    qint64 copyMs = 0;         // copy and hash
-    qint64 checkMs = 0;        // checks on the copy
-    qint64 swapMs = 0;         // checkpoint, lock, safety copy, rename
+    qint64 copyMs = 0;  // copy and hash
+    qint64 checkMs = 0; // checks on the copy (its fsync alongside), journal mode
+    qint64 swapMs = 0;  // checkpoint, lock, safety copy, rename
     qint64 totalMs = 0;
 };
 
