@@ -14,7 +14,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <future>
+#include <mutex>
 #include <thread>
 
 namespace strata {
@@ -25,13 +27,164 @@ Error sqliteError(const QString& what, const QString& path, const QString& why)
     return Error{QStringLiteral("%1: %2").arg(what, why), path, 0, 0, {}};
 }
 
+// The backup API writes the copy one page at a time: one pwrite(2) per 4 KB page, a quarter of
+// a million system calls for 1 GB, which cost more than the copying itself. This VFS, used only
+// for the copy being written, gathers consecutive page writes into one (up to 64 KB: the unix
+// VFS writes at most 128 KB at a time) and hands everything else straight to the default VFS.
+// Gathered bytes are written before any read, size query, truncate, sync, file control, unlock
+// or close, so SQLite never sees the file other than as it wrote it. About half the time of the
+// raw copy step on a 1 GB database.
+namespace gathered {
+
+constexpr int capacity = 64 * 1024;
+
+struct File
+{
+    sqlite3_file base;  // first: SQLite sees a File as an sqlite3_file
+    sqlite3_file* real; // the default VFS's file
+    char* buffer;       // `size` bytes gathered, meant for offset `at`
+    sqlite3_int64 at;
+    int size;
+};
+
+sqlite3_vfs* realVfs = nullptr;
+sqlite3_vfs vfs;
+sqlite3_io_methods methods;
+constexpr char name[] = "strata-gathered-writes";
+
+sqlite3_file* real(sqlite3_file* f)
+{
+    return reinterpret_cast<File*>(f)->real;
+}
+
+int flush(sqlite3_file* p)
+{
+    File* f = reinterpret_cast<File*>(p);
+    if (f->size == 0)
+        return SQLITE_OK;
+    const int rc = f->real->pMethods->xWrite(f->real, f->buffer, f->size, f->at);
+    f->size = 0;
+    return rc;
+}
+
+int write(sqlite3_file* p, const void* data, int amount, sqlite3_int64 offset)
+{
+    File* f = reinterpret_cast<File*>(p);
+    if (f->size > 0 && offset == f->at + f->size && f->size + amount <= capacity) {
+        std::memcpy(f->buffer + f->size, data, size_t(amount));
+        f->size += amount;
+        return SQLITE_OK;
+    }
+    if (int rc = flush(p); rc != SQLITE_OK)
+        return rc;
+    if (amount >= capacity)
+        return f->real->pMethods->xWrite(f->real, data, amount, offset);
+    std::memcpy(f->buffer, data, size_t(amount));
+    f->at = offset;
+    f->size = amount;
+    return SQLITE_OK;
+}
+
+int close(sqlite3_file* p)
+{
+    File* f = reinterpret_cast<File*>(p);
+    const int flushed = flush(p);
+    const int closed = f->real->pMethods->xClose(f->real);
+    sqlite3_free(f->real);
+    sqlite3_free(f->buffer);
+    return flushed != SQLITE_OK ? flushed : closed;
+}
+
+int open(sqlite3_vfs*, const char* path, sqlite3_file* p, int flags, int* outFlags)
+{
+    File* f = reinterpret_cast<File*>(p);
+    std::memset(f, 0, sizeof(File));
+    f->real = static_cast<sqlite3_file*>(sqlite3_malloc(realVfs->szOsFile));
+    f->buffer = static_cast<char*>(sqlite3_malloc(capacity));
+    if (!f->real || !f->buffer) {
+        sqlite3_free(f->real);
+        sqlite3_free(f->buffer);
+        return SQLITE_NOMEM;
+    }
+    std::memset(f->real, 0, size_t(realVfs->szOsFile));
+    if (int rc = realVfs->xOpen(realVfs, path, f->real, flags, outFlags); rc != SQLITE_OK) {
+        if (f->real->pMethods) // SQLite's rule: xClose is called even when xOpen fails
+            f->real->pMethods->xClose(f->real);
+        sqlite3_free(f->real);
+        sqlite3_free(f->buffer);
+        return rc;
+    }
+    f->base.pMethods = &methods;
+    return SQLITE_OK;
+}
+
+// Registered once, not as the default; returns the name to open the copy with.
+const char* registeredName()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        realVfs = sqlite3_vfs_find(nullptr);
+        vfs = *realVfs;
+        vfs.zName = name;
+        vfs.szOsFile = int(sizeof(File));
+        vfs.pNext = nullptr;
+        vfs.xOpen = open;
+        // Version 1: no shared memory (the copy is never in WAL mode while being written) and
+        // no memory-mapped reads, so every byte SQLite reads goes through xRead below.
+        methods.iVersion = 1;
+        methods.xClose = close;
+        methods.xRead = [](sqlite3_file* p, void* data, int amount, sqlite3_int64 offset) {
+            const int rc = flush(p);
+            return rc != SQLITE_OK ? rc : real(p)->pMethods->xRead(real(p), data, amount, offset);
+        };
+        methods.xWrite = write;
+        methods.xTruncate = [](sqlite3_file* p, sqlite3_int64 size) {
+            const int rc = flush(p);
+            return rc != SQLITE_OK ? rc : real(p)->pMethods->xTruncate(real(p), size);
+        };
+        methods.xSync = [](sqlite3_file* p, int flags) {
+            const int rc = flush(p);
+            return rc != SQLITE_OK ? rc : real(p)->pMethods->xSync(real(p), flags);
+        };
+        methods.xFileSize = [](sqlite3_file* p, sqlite3_int64* size) {
+            const int rc = flush(p);
+            return rc != SQLITE_OK ? rc : real(p)->pMethods->xFileSize(real(p), size);
+        };
+        methods.xLock = [](sqlite3_file* p, int level) {
+            return real(p)->pMethods->xLock(real(p), level);
+        };
+        methods.xUnlock = [](sqlite3_file* p, int level) {
+            const int rc = flush(p);
+            return rc != SQLITE_OK ? rc : real(p)->pMethods->xUnlock(real(p), level);
+        };
+        methods.xCheckReservedLock = [](sqlite3_file* p, int* out) {
+            return real(p)->pMethods->xCheckReservedLock(real(p), out);
+        };
+        methods.xFileControl = [](sqlite3_file* p, int op, void* arg) {
+            const int rc = flush(p);
+            return rc != SQLITE_OK ? rc : real(p)->pMethods->xFileControl(real(p), op, arg);
+        };
+        methods.xSectorSize = [](sqlite3_file* p) {
+            return real(p)->pMethods->xSectorSize(real(p));
+        };
+        methods.xDeviceCharacteristics = [](sqlite3_file* p) {
+            return real(p)->pMethods->xDeviceCharacteristics(real(p));
+        };
+        sqlite3_vfs_register(&vfs, 0);
+    });
+    return name;
+}
+
+} // namespace gathered
+
 // The online backup, page steps under the source's read transaction. The caller's connection
 // holds the snapshot, so a writer elsewhere never makes the copy start over.
 Status copyPages(SQLite::Database& source, const QString& sourcePath, const QString& destPath,
                  const BackupOptions& options)
 {
     try {
-        SQLite::Database dest(destPath.toStdString(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Database dest(destPath.toStdString(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                              0, gathered::registeredName());
         // The copy is flushed once, at the end, by Strata: no journal, no syncs on the way.
         dest.exec("PRAGMA journal_mode = OFF");
         dest.exec("PRAGMA synchronous = OFF");
