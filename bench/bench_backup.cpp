@@ -148,7 +148,8 @@ int main(int argc, char* argv[])
     std::printf("database: %.0f MiB (%lld bytes), WAL mode; %d runs, median; check: %s\n\n",
                 size / 1048576.0, size, runs, qPrintable(integrityLevelName(level)));
     QList<double> cp, cpSync, rawCopy, backupTotal, backupCheck, cpRestore, restoreTotal,
-        restoreCopy, restoreCheck, restoreSwap, pieceHash, pieceIntegrity, pieceKeysRows;
+        restoreCopy, restoreCheck, restoreSwap, backupFinish, backupTake, pieceHash, pieceIntegrity,
+        pieceKeysRows;
     const QString scratch = dir.filePath(QStringLiteral("cp-copy.sqlite"));
     for (int i = 0; i < runs; ++i) {
         QFile::remove(scratch);
@@ -174,6 +175,8 @@ int main(int argc, char* argv[])
         }
         rawCopy << outcome->timings.copyMs / 1000.0;
         backupCheck << outcome->timings.checkMs / 1000.0;
+        backupFinish << outcome->timings.finishMs / 1000.0;
+        backupTake << outcome->timings.totalMs / 1000.0;
         backupTotal << total;
 
         const QString payload = outcome->entry.payloadPath();
@@ -232,7 +235,9 @@ int main(int argc, char* argv[])
     row("piece alone: foreign_key_check + row counts", median(pieceKeysRows), floor);
     row("backup, raw copy step (backup API into a temp file)", median(rawCopy), floor);
     row("backup, fsync + SHA-256 + checks side by side", median(backupCheck), floor);
-    row("backup, whole (copy, fsync, hash, check, manifest)", median(backupTotal), floor);
+    row("backup, journal mode + rename + folder sync", median(backupFinish), floor);
+    row("backup, SqliteBackup::take (all the above, manifest)", median(backupTake), floor);
+    row("backup, whole (BackupManager: take, store, retention)", median(backupTotal), floor);
     row("floor: cp of the backup's payload", restoreFloor, restoreFloor);
     row("restore, copy + SHA-256 following it", median(restoreCopy), restoreFloor);
     row("restore, fsync + checks + row counts side by side", median(restoreCheck), restoreFloor);
