@@ -85,7 +85,7 @@ Status syncPath(const QString& path, bool directory)
 #ifndef Q_OS_LINUX
 // Read, hash, write: the portable copy.
 Result<QByteArray> userCopyAndHash(const QString& from, const QString& to,
-                                   const ByteProgressFn& progress)
+                                   const ByteProgressFn& progress, int mode)
 {
     QFile in(from);
     if (!in.open(QIODevice::ReadOnly))
@@ -93,6 +93,16 @@ Result<QByteArray> userCopyAndHash(const QString& from, const QString& to,
     QFile out(to);
     if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly))
         return fileError(QStringLiteral("cannot create"), to, out.errorString());
+    if (mode >= 0) { // exactly `mode` while the file is still empty
+        std::error_code ec;
+        std::filesystem::permissions(QFile::encodeName(to).toStdString(),
+                                     std::filesystem::perms(mode), ec);
+        if (ec) {
+            out.remove();
+            return fileError(QStringLiteral("cannot set the permissions of"), to,
+                             QString::fromStdString(ec.message()));
+        }
+    }
     const qint64 total = in.size();
     Sha256 hash;
     QByteArray buffer(hashChunk, Qt::Uninitialized);
@@ -188,14 +198,23 @@ namespace {
 // copy and hashes the new file's bytes as they land (read back from the page cache), so the
 // SHA-256 is that of what was written and costs no time of its own.
 Result<QByteArray> kernelCopyAndHash(const QString& from, const QString& to,
-                                     const ByteProgressFn& progress)
+                                     const ByteProgressFn& progress, int mode)
 {
     const int in = ::open(QFile::encodeName(from).constData(), O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return fileError(QStringLiteral("cannot read"), from,
                          QString::fromLocal8Bit(strerror(errno)));
-    const int out =
-        ::open(QFile::encodeName(to).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    const int out = ::open(QFile::encodeName(to).constData(),
+                           O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode < 0 ? 0644 : mode);
+    // Exactly `mode`, set while the file is still empty (the umask may have taken bits away).
+    if (out >= 0 && mode >= 0 && ::fchmod(out, mode_t(mode)) != 0) {
+        const int err = errno;
+        ::close(out);
+        ::close(in);
+        QFile::remove(to);
+        return fileError(QStringLiteral("cannot set the permissions of"), to,
+                         QString::fromLocal8Bit(strerror(err)));
+    }
     if (out < 0) {
         const int err = errno;
         ::close(in);
@@ -313,14 +332,14 @@ Result<QByteArray> kernelCopyAndHash(const QString& from, const QString& to,
 #endif
 
 Result<QByteArray> copyAndHash(const QString& from, const QString& to,
-                               const ByteProgressFn& progress, Durability durability)
+                               const ByteProgressFn& progress, Durability durability, int mode)
 {
 #ifdef Q_OS_LINUX
-    auto hash = kernelCopyAndHash(from, to, progress);
+    auto hash = kernelCopyAndHash(from, to, progress, mode);
     if (!hash)
         return hash;
 #else
-    auto hash = userCopyAndHash(from, to, progress);
+    auto hash = userCopyAndHash(from, to, progress, mode);
     if (!hash)
         return hash;
 #endif

@@ -39,9 +39,11 @@ enum class Durability { Sync, NoSync };
 // bytes copied — on Linux, of the new file's bytes, hashed by a second thread while the kernel
 // copies (copy_file_range). With Durability::Sync `to` is fsync'd before returning; NoSync
 // leaves that to the caller (who may overlap it with other work). On failure `to` is removed.
+// `mode` (e.g. 0600, the file being replaced's): the new file has exactly these permission bits
+// from its creation on, whatever the umask; -1: 0644 less the umask.
 Result<QByteArray> copyAndHash(const QString& from, const QString& to,
                                const ByteProgressFn& progress = {},
-                               Durability durability = Durability::Sync);
+                               Durability durability = Durability::Sync, int mode = -1);
 // SHA-256 (hex) of a whole file.
 Result<QByteArray> sha256OfFile(const QString& path, const ByteProgressFn& progress = {});
 

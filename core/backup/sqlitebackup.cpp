@@ -358,6 +358,8 @@ Result<BackupManifest> SqliteBackup::take(const QString& sourcePath, const QStri
         options.progress(BackupPhase::Check, 1, 1);
 
     // Only now, flushed and checked, does the payload get its name.
+    // Only its owner reads a backup (its folder is private too).
+    QFile::setPermissions(partial, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (Status s = fileops::replaceFile(partial, payload); !s)
         return failed(s.error());
     if (Status s = fileops::syncDir(folder); !s)

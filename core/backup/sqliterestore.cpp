@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <optional>
@@ -27,33 +28,6 @@ QString randomSuffix()
 {
     return QString::number(QRandomGenerator::global()->generate64() & 0xffffffffffULL, 16)
         .rightJustified(10, QLatin1Char('0'));
-}
-
-// Everything about a backup that can be judged without reading its payload.
-std::optional<Error> manifestProblem(const BackupEntry& backup)
-{
-    const BackupManifest& m = backup.manifest;
-    const QString payload = backup.payloadPath();
-    const QFileInfo info(payload);
-    if (!m.checksPassed())
-        return Error{QStringLiteral("the backup failed its checks when it was taken (%1: %2)")
-                         .arg(m.integrityCheck, m.integrity),
-                     backup.manifestPath(),
-                     0,
-                     0,
-                     {}};
-    if (!info.isFile())
-        return Error{QStringLiteral("the backup's payload is missing"), payload, 0, 0, {}};
-    if (info.size() != m.payloadSize)
-        return Error{QStringLiteral("the backup's payload is %1 bytes, its manifest says %2: it "
-                                    "is truncated or damaged")
-                         .arg(info.size())
-                         .arg(m.payloadSize),
-                     payload,
-                     0,
-                     0,
-                     {}};
-    return std::nullopt;
 }
 
 // The checks on `path` (a payload, or the restored copy of one): the integrity check on the
@@ -150,7 +124,7 @@ QString compareRowCounts(const QList<TableRows>& expected, const QList<TableRows
 
 Status SqliteRestore::verify(const BackupEntry& backup, IntegrityLevel level)
 {
-    if (auto problem = manifestProblem(backup))
+    if (auto problem = backup.precheck())
         return *problem;
     // The hash and the checks read the payload in place, side by side; the hash's verdict
     // comes first, as a mismatch explains any check that fails.
@@ -186,7 +160,7 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
             options.progress(p, done, all);
     };
 
-    if (auto problem = manifestProblem(backup))
+    if (auto problem = backup.precheck())
         return refuse(RestoreFailure::Refused, *problem);
     if (!QDir().mkpath(QFileInfo(target).absolutePath()))
         return refuse(RestoreFailure::Failed,
@@ -205,10 +179,16 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
     //    touched: any failure here leaves it byte-for-byte as it was.
     const QString temp = target + QStringLiteral(".strata-restore-") + randomSuffix();
     phase.start();
+    // The restored database gets the permissions of the one it replaces, from its creation on.
+    const int mode = QFileInfo(target).isFile()
+                         ? int(std::filesystem::status(QFile::encodeName(target).toStdString())
+                                   .permissions() &
+                               std::filesystem::perms::mask)
+                         : -1;
     auto hash = fileops::copyAndHash(
         backup.payloadPath(), temp,
         [&](qint64 done, qint64 all) { progress(RestorePhase::Copy, done, all); },
-        fileops::Durability::NoSync);
+        fileops::Durability::NoSync, mode);
     if (!hash)
         return refuse(RestoreFailure::Failed, hash.error());
     auto discard = [&](RestoreFailure kind, const Error& e) {

@@ -25,6 +25,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 using namespace strata;
@@ -119,6 +120,7 @@ private slots:
     void restoreIntoMissingDatabase();
     void d1HistoryGivesSchemaVersion();
     void remoteD1IsRefused();
+    void permissionsArePrivateAndKept();
 };
 
 void TestBackup::initTestCase()
@@ -578,6 +580,31 @@ void TestBackup::remoteD1IsRefused()
     QVERIFY2(problem->message.contains(QLatin1String("wrangler d1 export")),
              qPrintable(problem->message));
     QVERIFY(!m.backup());
+}
+
+void TestBackup::permissionsArePrivateAndKept()
+{
+    TempProject p;
+    QVERIFY(addStore(p, 5));
+    QVERIFY(!p.addMigration(tableMigrationName(1), tableMigration(1)).isEmpty());
+    migrate(p.load());
+    const auto modeOf = [](const QString& path) {
+        return int(std::filesystem::status(QFile::encodeName(path).toStdString()).permissions() &
+                   std::filesystem::perms::mask);
+    };
+    // A backup is its owner's alone, whatever the database's own permissions.
+    const BackupEntry e = takeBackup(p.load());
+    QCOMPARE(modeOf(e.payloadPath()), 0600);
+    // The restored database keeps the permissions of the one it replaces, including bits the
+    // umask (022 here) would take away.
+    for (const int mode : {0600, 0664}) {
+        std::filesystem::permissions(QFile::encodeName(p.dbPath()).toStdString(),
+                                     std::filesystem::perms(mode));
+        BackupManager m(p.load(), app, local);
+        auto restored = m.restore(e);
+        QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().toString()));
+        QCOMPARE(modeOf(p.dbPath()), mode);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestBackup)
