@@ -21,7 +21,17 @@ QString text(const SQLite::Column& c)
     return c.isNull() ? QString() : QString::fromUtf8(c.getText());
 }
 
-// The key list of a CREATE INDEX statement: "(lower(email))" → "lower(email)".
+Index::Origin originOf(const QString& code)
+{
+    if (code == QLatin1String("u"))
+        return Index::Origin::UniqueConstraint;
+    if (code == QLatin1String("pk"))
+        return Index::Origin::PrimaryKey;
+    return Index::Origin::CreateIndex;
+}
+
+} // namespace
+
 QString indexKeyList(const QString& sql)
 {
     static const QRegularExpression on(QStringLiteral(R"(\bON\s+\S+?\s*\()"),
@@ -41,16 +51,6 @@ QString indexKeyList(const QString& sql)
     return sql.mid(start, i - start - 1).trimmed();
 }
 
-Index::Origin originOf(const QString& code)
-{
-    if (code == QLatin1String("u"))
-        return Index::Origin::UniqueConstraint;
-    if (code == QLatin1String("pk"))
-        return Index::Origin::PrimaryKey;
-    return Index::Origin::CreateIndex;
-}
-
-} // namespace
 
 bool isBookkeepingTable(const QString& name)
 {

@@ -91,6 +91,10 @@ private:
 // Opens the file read-only and reads its schema.
 Result<Schema> readSqliteSchemaFile(const QString& path);
 
+// The key list of a CREATE INDEX statement as SQLite's schema gives it: "(lower(email))" →
+// "lower(email)".
+QString indexKeyList(const QString& createIndexSql);
+
 // SQLite's affinity rules applied to a declared type.
 QString affinityOf(const QString& declaredType);
 

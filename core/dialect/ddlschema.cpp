@@ -82,27 +82,6 @@ struct Tokens
     QList<SqlToken> t;
 };
 
-// The key list of a CREATE INDEX statement as the schema reader takes it: "(lower(email))" →
-// "lower(email)".
-QString indexKeyList(const QString& sql)
-{
-    static const QRegularExpression on(QStringLiteral(R"(\bON\s+\S+?\s*\()"),
-                                       QRegularExpression::CaseInsensitiveOption);
-    const QRegularExpressionMatch m = on.match(sql);
-    if (!m.hasMatch())
-        return {};
-    qsizetype i = m.capturedEnd();
-    int depth = 1;
-    const qsizetype start = i;
-    for (; i < sql.size() && depth > 0; ++i) {
-        if (sql[i] == QLatin1Char('('))
-            ++depth;
-        else if (sql[i] == QLatin1Char(')'))
-            --depth;
-    }
-    return sql.mid(start, i - start - 1).trimmed();
-}
-
 class Model final
 {
 public:
