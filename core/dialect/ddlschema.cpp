@@ -3,7 +3,6 @@
 #include "sqlitecreatetable.h"
 #include "sqliteschemareader.h"
 
-#include <QRegularExpression>
 
 #include <algorithm>
 
