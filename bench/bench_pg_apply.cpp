@@ -6,6 +6,7 @@
 //                       [--runs N]
 // Without --conninfo it starts a throw-away server with tests/pg/pgserver.sh and stops it after.
 
+#include "benchpg.h"
 #include "historygen.h"
 #include "migrator.h"
 #include "projectfile.h"
@@ -29,38 +30,12 @@ using namespace strata::bench;
 
 namespace {
 
-QString conninfoField(const QString& conninfo, const QString& key)
-{
-    const auto m = QRegularExpression(key + QStringLiteral("=(\\S+)")).match(conninfo);
-    return m.hasMatch() ? m.captured(1) : QString();
-}
-
-QString withDatabase(const QString& conninfo, const QString& db)
-{
-    QString info = conninfo;
-    info.remove(QRegularExpression(QStringLiteral("\\s*dbname=\\S+")));
-    return info + QStringLiteral(" dbname=") + db;
-}
-
 void recreateDatabase(const QString& conninfo, const QString& name)
 {
     pqxx::connection admin(withDatabase(conninfo, QStringLiteral("postgres")).toStdString());
     pqxx::nontransaction tx(admin);
     tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name.toStdString()) + " WITH (FORCE)");
     tx.exec("CREATE DATABASE " + tx.quote_name(name.toStdString()));
-}
-
-double timeProcess(const QString& program, const QStringList& args)
-{
-    QProcess p;
-    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    p.setStandardOutputFile(QProcess::nullDevice());
-    QElapsedTimer t;
-    t.start();
-    p.start(program, args);
-    if (!p.waitForFinished(-1) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        qFatal("%s failed (exit %d)", qPrintable(program), p.exitCode());
-    return t.nsecsElapsed() / 1e9;
 }
 
 double timeStrataUp(const QString& projectDir)
@@ -80,38 +55,6 @@ double timeStrataUp(const QString& projectDir)
     return seconds;
 }
 
-// The throw-away server of the test suites, when no --conninfo is given.
-class Server final
-{
-public:
-    explicit Server(const QString& conninfo)
-    {
-        if (!conninfo.isEmpty()) {
-            m_conninfo = conninfo;
-            return;
-        }
-        m_script = QStringLiteral(STRATA_SOURCE_DIR "/tests/pg/pgserver.sh");
-        if (QProcess::execute(QStringLiteral("bash"),
-                              {m_script, QStringLiteral("start"), m_state.path()}) != 0)
-            qFatal("cannot start the PostgreSQL server (%s)", qPrintable(m_script));
-        QFile f(m_state.filePath(QStringLiteral("conninfo")));
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("the server wrote no conninfo");
-        m_conninfo = QString::fromUtf8(f.readAll()).trimmed();
-    }
-    ~Server()
-    {
-        if (!m_script.isEmpty())
-            QProcess::execute(QStringLiteral("bash"),
-                              {m_script, QStringLiteral("stop"), m_state.path()});
-    }
-    QString conninfo() const { return m_conninfo; }
-
-private:
-    QTemporaryDir m_state;
-    QString m_script;
-    QString m_conninfo;
-};
 
 } // namespace
 
@@ -129,7 +72,7 @@ int main(int argc, char* argv[])
     parser.process(app);
     const int runs = std::max(1, parser.value(runsOpt).toInt());
 
-    const Server server(parser.value(conninfoOpt));
+    const BenchPgServer server(parser.value(conninfoOpt));
     const QString conninfo = server.conninfo();
     const QString strataDb = QStringLiteral("bench_strata_up");
     const QString floorDb = QStringLiteral("bench_psql_floor");
@@ -157,7 +100,8 @@ int main(int argc, char* argv[])
         floor << timeProcess(QStringLiteral("psql"),
                              {QStringLiteral("-q"), QStringLiteral("-X"), QStringLiteral("-v"),
                               QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-f"), allSql,
-                              withDatabase(conninfo, floorDb)});
+                              withDatabase(conninfo, floorDb)},
+                             true);
         recreateDatabase(conninfo, strataDb);
         up << timeStrataUp(projectDir);
         std::printf("  run %d: psql %.3f s, strata up %.3f s\n", r + 1, floor.last(), up.last());

@@ -8,6 +8,8 @@
 // --full: the archive check reads every data block (IntegrityLevel::Full) instead of the TOC.
 
 #include "backupmanager.h"
+#include "benchpg.h"
+#include "historygen.h"
 #include "pgtools.h"
 #include "projectfile.h"
 
@@ -27,60 +29,10 @@
 #include <cstdio>
 
 using namespace strata;
+using namespace strata::bench;
 
 namespace {
 
-QString conninfoField(const QString& conninfo, const QString& key)
-{
-    const auto m = QRegularExpression(key + QStringLiteral("=(\\S+)")).match(conninfo);
-    return m.hasMatch() ? m.captured(1) : QString();
-}
-
-QString withDatabase(const QString& conninfo, const QString& db)
-{
-    QString info = conninfo;
-    info.remove(QRegularExpression(QStringLiteral("\\s*dbname=\\S+")));
-    return info + QStringLiteral(" dbname=") + db;
-}
-
-double median(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.isEmpty() ? 0 : v[v.size() / 2];
-}
-
-// The throw-away server of the test suites, when no --conninfo is given.
-class Server final
-{
-public:
-    explicit Server(const QString& conninfo)
-    {
-        if (!conninfo.isEmpty()) {
-            m_conninfo = conninfo;
-            return;
-        }
-        m_script = QStringLiteral(STRATA_SOURCE_DIR "/tests/pg/pgserver.sh");
-        if (QProcess::execute(QStringLiteral("bash"),
-                              {m_script, QStringLiteral("start"), m_state.path()}) != 0)
-            qFatal("cannot start the PostgreSQL server (%s)", qPrintable(m_script));
-        QFile f(m_state.filePath(QStringLiteral("conninfo")));
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("the server wrote no conninfo");
-        m_conninfo = QString::fromUtf8(f.readAll()).trimmed();
-    }
-    ~Server()
-    {
-        if (!m_script.isEmpty())
-            QProcess::execute(QStringLiteral("bash"),
-                              {m_script, QStringLiteral("stop"), m_state.path()});
-    }
-    QString conninfo() const { return m_conninfo; }
-
-private:
-    QTemporaryDir m_state;
-    QString m_script;
-    QString m_conninfo;
-};
 
 // A shop-like database: 1 M rows over two tables with a foreign key and indexes, analysed.
 void createDatabase(const QString& conninfo, const QString& name, int rows)
@@ -111,17 +63,6 @@ void createDatabase(const QString& conninfo, const QString& name, int rows)
     tx.exec("VACUUM ANALYZE");
 }
 
-double timeProcess(const QString& program, const QStringList& args)
-{
-    QProcess p;
-    p.setProcessChannelMode(QProcess::ForwardedChannels);
-    QElapsedTimer t;
-    t.start();
-    p.start(program, args);
-    if (!p.waitForFinished(-1) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        qFatal("%s failed (exit %d)", qPrintable(program), p.exitCode());
-    return t.nsecsElapsed() / 1e9;
-}
 
 } // namespace
 
@@ -140,7 +81,7 @@ int main(int argc, char* argv[])
     const int runs = std::max(1, parser.value(runsOpt).toInt());
     const int rows = std::max(10, parser.value(rowsOpt).toInt());
 
-    const Server server(parser.value(conninfoOpt));
+    const BenchPgServer server(parser.value(conninfoOpt));
     const QString conninfo = server.conninfo();
     const QString dbName = QStringLiteral("bench_pg_backup");
     QElapsedTimer setup;
