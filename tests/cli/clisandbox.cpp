@@ -39,6 +39,12 @@ CliRun CliSandbox::run(const QStringList& args, int timeoutMs) const
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cache")));
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    for (auto it = m_env.cbegin(); it != m_env.cend(); ++it) {
+        if (it.value().isNull())
+            env.remove(it.key());
+        else
+            env.insert(it.key(), it.value());
+    }
     p.setProcessEnvironment(env);
     p.setWorkingDirectory(m_dir.filePath(QStringLiteral("work")));
     p.start(QStringLiteral(STRATA_BINARY), args);

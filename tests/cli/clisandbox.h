@@ -5,6 +5,7 @@
 // only what its own commands did.
 
 #include <QJsonDocument>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -27,11 +28,14 @@ public:
     CliSandbox();
     bool isValid() const;
     QString path(const QString& relative) const { return m_dir.filePath(relative); }
+    // Sets (or, with a null value, removes) a variable in the environment `strata` runs with.
+    void setEnv(const QString& name, const QString& value) { m_env.insert(name, value); }
     // Runs `strata args…` in the working folder; stdin is closed (no terminal, no prompts).
     CliRun run(const QStringList& args, int timeoutMs = 120000) const;
 
 private:
     QTemporaryDir m_dir;
+    QMap<QString, QString> m_env;
 };
 
 } // namespace strata::test

@@ -4,6 +4,7 @@
 // the restore exit 3 and changes nothing, restore by id and --before V, the protected
 // environment's confirmation. The password never appears in the output.
 
+#include "clisandbox.h"
 #include "pgtestsupport.h"
 #include "testsupport.h"
 
@@ -12,10 +13,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <pqxx/pqxx>
@@ -24,13 +23,6 @@ using namespace strata::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QString both() const { return out + err; }
-};
 
 QString serverConninfo(const QString& db)
 {
@@ -66,9 +58,9 @@ private slots:
     void backupListRestore();
 
 private:
-    Run strata(const QStringList& args);
+    CliRun strata(const QStringList& args);
 
-    QTemporaryDir m_tmp;
+    CliSandbox m_box;
     QString m_db;
     QString m_role;
     QString m_password;
@@ -88,8 +80,9 @@ void TestCliPgBackup::initTestCase()
         QStringLiteral("CREATE ROLE %1 LOGIN CREATEDB PASSWORD '%2'").arg(m_role, m_password));
     adminExec(QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(m_db, m_role));
     adminExec(QStringLiteral("ALTER SCHEMA public OWNER TO %1").arg(m_role), m_db);
-    for (const char* sub : {"home", "data", "config", "cache", "project/migrations"})
-        QVERIFY(QDir().mkpath(m_tmp.filePath(QString::fromLatin1(sub))));
+    QVERIFY(QDir().mkpath(m_box.path(QStringLiteral("project/migrations"))));
+    m_box.setEnv(QStringLiteral("CLIPGB_PASSWORD"), m_password);
+    m_box.setEnv(QStringLiteral("PGPASSWORD"), QString());
     const auto field = [&](const QString& key) {
         return QRegularExpression(key + QStringLiteral("=(\\S+)"))
             .match(pgServerConninfo())
@@ -104,13 +97,13 @@ void TestCliPgBackup::initTestCase()
         toml += "\n[database.env." + QByteArray(env) + "]\nurl = \"" + url.toUtf8() +
                 "\"\npassword_env = \"CLIPGB_PASSWORD\"\n" +
                 (qstrcmp(env, "production") == 0 ? "protected = true\n" : "");
-    QVERIFY(writeFile(m_tmp.filePath(QStringLiteral("project/strata.toml")), toml));
-    QVERIFY(writeFile(m_tmp.filePath(QStringLiteral("project/migrations/001_items.sql")),
+    QVERIFY(writeFile(m_box.path(QStringLiteral("project/strata.toml")), toml));
+    QVERIFY(writeFile(m_box.path(QStringLiteral("project/migrations/001_items.sql")),
                       "CREATE TABLE items (id serial PRIMARY KEY, name text);\n"
                       "INSERT INTO items (name) SELECT 'item ' || g FROM generate_series(1, "
                       "500) g;\n"));
     QVERIFY(
-        writeFile(m_tmp.filePath(QStringLiteral("project/migrations/002_tags.sql")),
+        writeFile(m_box.path(QStringLiteral("project/migrations/002_tags.sql")),
                   "CREATE TABLE tags (id serial PRIMARY KEY, item_id int REFERENCES items);\n"));
 }
 
@@ -130,31 +123,11 @@ void TestCliPgBackup::cleanupTestCase()
     }
 }
 
-Run TestCliPgBackup::strata(const QStringList& args)
+CliRun TestCliPgBackup::strata(const QStringList& args)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("HOME"), m_tmp.filePath(QStringLiteral("home")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_tmp.filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_tmp.filePath(QStringLiteral("config")));
-    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_tmp.filePath(QStringLiteral("cache")));
-    env.insert(QStringLiteral("CLIPGB_PASSWORD"), m_password);
-    env.remove(QStringLiteral("PGPASSWORD"));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(STRATA_BINARY),
-            QStringList{QStringLiteral("--project"), m_tmp.filePath(QStringLiteral("project"))} +
-                args);
-    p.closeWriteChannel();
-    Run run;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        QTest::qFail("strata did not finish", __FILE__, __LINE__);
-        return run;
-    }
-    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    run.out = QString::fromUtf8(p.readAllStandardOutput());
-    run.err = QString::fromUtf8(p.readAllStandardError());
+    const CliRun run = m_box.run(
+        QStringList{QStringLiteral("--project"), m_box.path(QStringLiteral("project"))} + args,
+        300000);
     if (run.both().contains(m_password))
         QTest::qFail("the password appeared in strata's output", __FILE__, __LINE__);
     return run;
@@ -162,11 +135,11 @@ Run TestCliPgBackup::strata(const QStringList& args)
 
 void TestCliPgBackup::backupListRestore()
 {
-    Run up = strata({QStringLiteral("up"), QStringLiteral("--to"), QStringLiteral("1")});
+    CliRun up = strata({QStringLiteral("up"), QStringLiteral("--to"), QStringLiteral("1")});
     QVERIFY2(up.exitCode == 0, qPrintable(up.both()));
 
     // A backup, as JSON: a PostgreSQL manifest with the rows of the snapshot.
-    Run backup = strata({QStringLiteral("backup"), QStringLiteral("--json")});
+    CliRun backup = strata({QStringLiteral("backup"), QStringLiteral("--json")});
     QVERIFY2(backup.exitCode == 0, qPrintable(backup.both()));
     const QJsonObject b = QJsonDocument::fromJson(backup.out.toUtf8())
                               .object()[QLatin1String("backups")][0]
@@ -179,10 +152,10 @@ void TestCliPgBackup::backupListRestore()
     QVERIFY(!id.isEmpty());
 
     // Human output, and the listing.
-    Run second = strata({QStringLiteral("backup")});
+    CliRun second = strata({QStringLiteral("backup")});
     QVERIFY2(second.exitCode == 0, qPrintable(second.both()));
     QVERIFY2(second.out.contains(QLatin1String("pg_restore --list ok")), qPrintable(second.out));
-    Run list = strata({QStringLiteral("backups"), QStringLiteral("--json")});
+    CliRun list = strata({QStringLiteral("backups"), QStringLiteral("--json")});
     QVERIFY2(list.exitCode == 0, qPrintable(list.both()));
     QCOMPARE(QJsonDocument::fromJson(list.out.toUtf8())
                  .object()[QLatin1String("backups")]
@@ -196,7 +169,7 @@ void TestCliPgBackup::backupListRestore()
     adminExec(QStringLiteral("DELETE FROM items WHERE id > 100"), m_db);
     {
         pqxx::connection other(serverConninfo(m_db).toStdString());
-        Run busy = strata({QStringLiteral("restore"), id});
+        CliRun busy = strata({QStringLiteral("restore"), id});
         QVERIFY2(busy.exitCode == 3, qPrintable(QString::number(busy.exitCode) + busy.both()));
         QVERIFY2(busy.err.contains(QLatin1String("other session")), qPrintable(busy.err));
         QCOMPARE(adminValue(QStringLiteral("SELECT count(*) FROM items"), m_db),
@@ -204,13 +177,13 @@ void TestCliPgBackup::backupListRestore()
     }
 
     // The protected environment asks for its name.
-    Run unconfirmed = strata(
+    CliRun unconfirmed = strata(
         {QStringLiteral("restore"), id, QStringLiteral("--env"), QStringLiteral("production")});
     QVERIFY2(unconfirmed.exitCode == 2, qPrintable(unconfirmed.both()));
     QCOMPARE(adminValue(QStringLiteral("SELECT count(*) FROM items"), m_db), QStringLiteral("100"));
 
     // --before 2: the backups were taken at schema 1, so they qualify; rows and schema back.
-    Run restore =
+    CliRun restore =
         strata({QStringLiteral("restore"), QStringLiteral("--before"), QStringLiteral("2")});
     QVERIFY2(restore.exitCode == 0, qPrintable(restore.both()));
     QVERIFY2(restore.out.contains(QLatin1String("kept as database")), qPrintable(restore.out));
@@ -219,7 +192,7 @@ void TestCliPgBackup::backupListRestore()
              QStringLiteral("t"));
 
     // By id into production (the same database here), confirmed, as JSON.
-    Run confirmed = strata({QStringLiteral("restore"), id, QStringLiteral("--env"),
+    CliRun confirmed = strata({QStringLiteral("restore"), id, QStringLiteral("--env"),
                             QStringLiteral("production"), QStringLiteral("--confirm"),
                             QStringLiteral("production"), QStringLiteral("--json")});
     QVERIFY2(confirmed.exitCode == 0, qPrintable(confirmed.both()));
