@@ -16,7 +16,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3 libtomlplusplus-dev
   libgl-dev
   libgraphviz-dev graphviz
-  postgresql libpqxx-dev libpg-query-dev qtkeychain-qt6-dev
+  postgresql libpqxx-dev libpg-query-dev postgresql-server-dev-15 qtkeychain-qt6-dev
   dbus gnome-keyring
   libssl-dev
   xvfb xauth

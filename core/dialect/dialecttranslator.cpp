@@ -264,22 +264,17 @@ TranslationResult DialectTranslator::translate(const QString& sql, const QString
     const QByteArray& utf8 = source.utf8();
     int consumed = 0; // bytes covered by statements so far
 
-    PgQueryParseResult parsed = pg_query_parse(utf8.constData());
-    if (!parsed.error) {
-        PgTree& tree = m_impl->tree;
-        if (tree.parse(parsed.parse_tree, std::strlen(parsed.parse_tree))) {
-            for (const PgNode& s : tree.root()["stmts"]) {
-                const int location = int(s["stmt_location"].integer());
-                int length = int(s["stmt_len"].integer());
-                if (length == 0) // the last statement without a ';' runs to the end
-                    length = int(utf8.size()) - location;
-                m_impl->statement(result, source, s["stmt"], location, length, 0);
-                consumed = location + length;
-            }
+    PgTree& tree = m_impl->tree;
+    if (tree.parseSql(utf8.constData())) {
+        for (const PgNode& s : tree.root()["stmts"]) {
+            const int location = int(s["stmt_location"].integer());
+            int length = int(s["stmt_len"].integer());
+            if (length == 0) // the last statement without a ';' runs to the end
+                length = int(utf8.size()) - location;
+            m_impl->statement(result, source, s["stmt"], location, length, 0);
+            consumed = location + length;
         }
-        pg_query_free_parse_result(parsed);
     } else {
-        pg_query_free_parse_result(parsed);
         // A statement does not parse: translate the others one by one. The scanner's split
         // leaves out some malformed statements altogether; the gaps it leaves are chunks too.
         QList<std::pair<int, int>> chunks; // byte location, length
@@ -307,9 +302,11 @@ TranslationResult DialectTranslator::translate(const QString& sql, const QString
             QByteArray text = utf8.mid(location, length);
             if (text.endsWith(';'))
                 text.chop(1);
-            PgQueryParseResult one = pg_query_parse(text.constData());
+            std::string message;
+            int cursorpos = 0;
+            const bool parsed = tree.parseSql(text.constData(), &message, &cursorpos);
             consumed = location + int(text.size());
-            if (one.error) {
+            if (!parsed) {
                 const int start = skipBlankAndComments(utf8, location, consumed);
                 if (start < consumed) {
                     TranslatedStatement& out = result.statements.emplace_back();
@@ -319,19 +316,15 @@ TranslationResult DialectTranslator::translate(const QString& sql, const QString
                     out.source = source.slice(start, consumed - start + (terminated ? 1 : 0));
                     out.comments = trimmedComments(source.slice(location, start - location));
                     m_impl->ctx.begin(&out, &source, location, start);
-                    const int at = one.error->cursorpos > 0 ? one.error->cursorpos - 1 : -1;
+                    const int at = cursorpos > 0 ? cursorpos - 1 : -1;
                     m_impl->ctx.error(at, QStringLiteral("PostgreSQL syntax error: ") +
-                                              QString::fromUtf8(one.error->message));
+                                              QString::fromStdString(message));
                     m_impl->ctx.current = nullptr;
                 }
             } else {
-                PgTree& tree = m_impl->tree;
-                if (tree.parse(one.parse_tree, std::strlen(one.parse_tree)))
-                    for (const PgNode& s : tree.root()["stmts"])
-                        m_impl->statement(result, source, s["stmt"], 0, int(text.size()),
-                                          location);
+                for (const PgNode& s : tree.root()["stmts"])
+                    m_impl->statement(result, source, s["stmt"], 0, int(text.size()), location);
             }
-            pg_query_free_parse_result(one);
         }
     }
     if (consumed < utf8.size()) {

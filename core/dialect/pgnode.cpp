@@ -260,20 +260,54 @@ struct PgTree::Parser
     }
 };
 
-bool PgTree::parse(const char* json, std::size_t length)
+void PgTree::reset()
 {
     m_decoded.clear();
     m_block = 0;
     m_blockUsed = 0;
-    Parser parser{*this, json, json + length, {}, true};
-    parser.stack.reserve(256);
+    m_textBlock = 0;
+    m_textUsed = 0;
     m_root = PgNode{};
-    parser.value(m_root);
-    m_root.m_key = nullptr;
-    m_root.m_keySize = 0;
-    if (!parser.ok)
-        m_root = PgNode{};
+}
+
+const char* PgTree::keep(const char* text, std::size_t length)
+{
+    constexpr std::size_t blockSize = 64 * 1024;
+    if (length > blockSize / 4) {
+        m_decoded.emplace_back(text, length);
+        return m_decoded.back().data();
+    }
+    if (m_textBlock < m_text.size() && m_textUsed + length > blockSize) {
+        ++m_textBlock;
+        m_textUsed = 0;
+    }
+    if (m_textBlock == m_text.size())
+        m_text.push_back(std::make_unique_for_overwrite<char[]>(blockSize));
+    char* p = m_text[m_textBlock].get() + m_textUsed;
+    std::memcpy(p, text, length);
+    m_textUsed += length;
+    return p;
+}
+
+bool PgTree::decodeValue(const char* json, std::size_t length, PgNode& out)
+{
+    Parser parser{*this, json, json + length, {}, true};
+    parser.stack.reserve(64);
+    out = PgNode{};
+    parser.value(out);
+    out.m_key = nullptr;
+    out.m_keySize = 0;
     return parser.ok;
+}
+
+bool PgTree::parse(const char* json, std::size_t length)
+{
+    reset();
+    if (!decodeValue(json, length, m_root)) {
+        m_root = PgNode{};
+        return false;
+    }
+    return true;
 }
 
 QString pgStringAt(const PgNode& list, int index)

@@ -1,11 +1,11 @@
 #pragma once
 
-// libpg_query's JSON parse tree, read once into a compact read-only tree. The JSON omits every
-// zero-valued field (a false boolean, a 0 integer, an empty list), so every accessor returns the
-// zero value for a field that is absent: callers never need to tell "missing" from "zero".
-// Decoding is a single pass that points into the JSON text instead of copying it and puts nodes
-// in blocks that the tree keeps for its next parse, which keeps translation close to the cost
-// of the parse itself.
+// libpg_query's parse tree in the shape of its JSON output, as a compact read-only tree. The JSON
+// omits every zero-valued field (a false boolean, a 0 integer, an empty list), so every accessor
+// returns the zero value for a field that is absent: callers never need to tell "missing" from
+// "zero". PgTree::parseSql reads the parser's C tree directly (pgrawtree.c) and falls back to
+// writing and reading the JSON; both give the same tree. Nodes live in blocks that the tree
+// keeps for its next parse, which keeps translation close to the cost of the parse itself.
 
 #include <QString>
 
@@ -82,15 +82,36 @@ public:
     PgTree(const PgTree&) = delete;
     PgTree& operator=(const PgTree&) = delete;
 
-    // Decodes `json` (not copied). False on malformed input.
+    // Parses `sql` (NUL-terminated UTF-8) with libpg_query into this tree: {"version":…,
+    // "stmts":[{"stmt":…,"stmt_location":…,"stmt_len":…}]}. False on a syntax error, with the
+    // parser's message and its 1-based cursor position (0 when it has none).
+    bool parseSql(const char* sql, std::string* message = nullptr, int* cursorpos = nullptr);
+    // Decodes libpg_query's `json` (not copied: it must outlive the tree's use). False on
+    // malformed input.
     bool parse(const char* json, std::size_t length);
     const PgNode& root() const { return m_root; }
 
+    // Whether parseSql reads the C tree (false: libpg_query's C tree did not read back as its
+    // own JSON on a sample of every kind the walk knows, so parseSql goes through the JSON).
+    static bool readsCTree();
+    // Parses `sql` both ways; true when the trees are the same, else the path of the first
+    // difference in `difference`. For the tests, which hold the two readers to one tree.
+    static bool sameBothWays(const char* sql, std::string* difference);
+
 private:
     struct Parser;
+    struct Builder;
     PgNode* allocate(std::uint32_t count);
+    const char* keep(const char* text, std::size_t length); // a copy in the tree's text blocks
+    void reset();
+    bool decodeValue(const char* json, std::size_t length, PgNode& out); // one JSON value
+    bool parseCTree(const char* sql, std::string* message, int* cursorpos, bool* walked);
+    bool parseJson(const char* sql, std::string* message, int* cursorpos);
 
-    std::deque<std::string> m_decoded; // strings that had escapes
+    std::deque<std::string> m_decoded; // strings that had escapes, JSON kept for the tree
+    std::vector<std::unique_ptr<char[]>> m_text; // text copied out of the C tree
+    std::size_t m_textBlock = 0;
+    std::size_t m_textUsed = 0;
     std::vector<std::unique_ptr<PgNode[]>> m_blocks;
     std::vector<std::uint32_t> m_blockSizes;
     std::size_t m_block = 0;     // the block being filled
