@@ -33,9 +33,11 @@ void ObjectTranslator::createIndex(const PgNode& s)
             item = quoteIdent(e["name"].qstr());
             nameParts << e["name"].qstr();
         } else {
-            item = QLatin1Char('(') + m_expr.expr(e["expr"]) + QLatin1Char(')');
-            if (e["expr"].is("FuncCall"))
-                item = m_expr.expr(e["expr"]);
+            // A function call is a key as it is; any other expression needs parentheses.
+            // Translated once, so that a diagnostic it raises is reported once.
+            item = m_expr.expr(e["expr"]);
+            if (!e["expr"].is("FuncCall"))
+                item = QLatin1Char('(') + item + QLatin1Char(')');
             nameParts << (e["expr"].is("FuncCall") ? pgLastString(e["expr"].body()["funcname"])
                                                     : QStringLiteral("expr"));
         }

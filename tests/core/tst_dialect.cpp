@@ -72,6 +72,7 @@ private slots:
     void seededFromDatabase();
     void badStatementDoesNotStopOthers();
     void lineNumbersFromFirstLine();
+    void indexKeyDiagnosticsOnce();
 };
 
 void TestDialect::fixtures_data()
@@ -211,6 +212,19 @@ void TestDialect::lineNumbersFromFirstLine()
     QCOMPARE(r.statements[0].diagnostics.size(), 1);
     QCOMPARE(r.statements[0].diagnostics[0].line, 13);
     QCOMPARE(r.statements[0].diagnostics[0].column, 6);
+}
+
+void TestDialect::indexKeyDiagnosticsOnce()
+{
+    // A function-call key is translated once: its warning is reported once, not twice.
+    DialectTranslator t;
+    const TranslationResult r = t.translate(
+        QStringLiteral("CREATE TABLE u (a text);\nCREATE INDEX u_a ON u (unaccent(a), (a || 'x'));\n"));
+    QCOMPARE(r.statements.size(), 2);
+    QCOMPARE(r.statements[1].output,
+             QStringList{QStringLiteral("CREATE INDEX u_a ON u (unaccent(a), (a || 'x'));")});
+    QCOMPARE(r.statements[1].diagnostics.size(), 1);
+    QVERIFY(r.statements[1].diagnostics[0].message.contains(QLatin1String("unaccent()")));
 }
 
 QTEST_GUILESS_MAIN(TestDialect)
