@@ -9,6 +9,7 @@ target_sources(strata_core PRIVATE
   backup/backupmanifest.h backup/backupmanifest.cpp
   backup/backupstore.h backup/backupstore.cpp
   backup/sqlitebackup.h backup/sqlitebackup.cpp
+  backup/targetswap.h backup/targetswap.cpp
   backup/sqliterestore.h backup/sqliterestore.cpp
   backup/backupmanager.h backup/backupmanager.cpp
   backup/pgtools.h backup/pgtools.cpp

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 
 #include <openssl/evp.h>
 
@@ -379,6 +380,12 @@ bool removeIfExists(const QString& path)
     if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink())
         return true;
     return QFile::remove(path);
+}
+
+QString uniqueSuffix()
+{
+    return QString::number(QRandomGenerator::global()->generate64() & 0xffffffffffULL, 16)
+        .rightJustified(10, QLatin1Char('0'));
 }
 
 } // namespace strata::fileops

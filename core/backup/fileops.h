@@ -50,4 +50,7 @@ Result<QByteArray> sha256OfFile(const QString& path, const ByteProgressFn& progr
 // Removes a file if it exists; true when it is gone.
 bool removeIfExists(const QString& path);
 
+// Ten random hex digits, for a file name beside another that must not collide.
+QString uniqueSuffix();
+
 } // namespace strata::fileops

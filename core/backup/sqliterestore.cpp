@@ -2,13 +2,13 @@
 
 #include "sqlitefilecheck.h"
 #include "sqlitesession.h"
+#include "targetswap.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMap>
-#include <QRandomGenerator>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -23,12 +23,6 @@
 
 namespace strata {
 namespace {
-
-QString randomSuffix()
-{
-    return QString::number(QRandomGenerator::global()->generate64() & 0xffffffffffULL, 16)
-        .rightJustified(10, QLatin1Char('0'));
-}
 
 // The checks on `path` (a payload, or the restored copy of one): the integrity check on the
 // caller's thread; beside it, on a second thread, `alongside` (a hash, an fsync: may be empty)
@@ -177,7 +171,7 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
 
     // 1. Copy beside the target, hashing on the way; then check the copy. The target is not
     //    touched: any failure here leaves it byte-for-byte as it was.
-    const QString temp = target + QStringLiteral(".strata-restore-") + randomSuffix();
+    const QString temp = target + QStringLiteral(".strata-restore-") + fileops::uniqueSuffix();
     phase.start();
     // The restored database gets the permissions of the one it replaces, from its creation on.
     const int mode = QFileInfo(target).isFile()
@@ -216,113 +210,15 @@ Result<RestoreOutcome> SqliteRestore::restore(const BackupEntry& backup, const Q
     progress(RestorePhase::Check, 1, 1);
     outcome.checkMs = phase.restart();
 
-    // 2. and 3. The swap.
+    // 2. and 3. The swap (targetswap.h).
     progress(RestorePhase::Swap, 0, 1);
-    if (!targetExists) {
-        if (Status s = fileops::replaceFile(temp, target); !s)
-            return discard(RestoreFailure::Failed, s.error());
-        // The rename stands either way; a failed flush of the folder only delays durability.
-        static_cast<void>(fileops::syncDir(QFileInfo(target).absolutePath()));
-    } else {
-        std::unique_ptr<SQLite::Database> db;
-        bool switchedFromWal = false;
-        auto undo = [&](RestoreFailure kind, const Error& e) {
-            if (db) {
-                try {
-                    if (db->getHandle() && !sqlite3_get_autocommit(db->getHandle()))
-                        db->exec("ROLLBACK");
-                    if (switchedFromWal)
-                        db->exec("PRAGMA journal_mode = WAL");
-                } catch (const SQLite::Exception&) {
-                    // The target keeps its data either way; only its journal mode may differ.
-                }
-                db.reset();
-            }
-            if (!outcome.safetyCopy.isEmpty())
-                fileops::removeIfExists(outcome.safetyCopy);
-            outcome.safetyCopy.clear();
-            return discard(kind, e);
-        };
-        const QString busy =
-            QStringLiteral("another program has the database open (an app, `wrangler dev`?): "
-                           "close it and try again; nothing was changed");
-        try {
-            db = std::make_unique<SQLite::Database>(target.toStdString(), SQLite::OPEN_READWRITE,
-                                                    options.busyTimeoutMs);
-            if (isWalFile(target)) {
-                // Everything of the -wal into the main file, then out of WAL mode: only possible
-                // when no other connection is open, and it removes the -wal and -shm.
-                bool checkpointed = false;
-                {
-                    SQLite::Statement cp(*db, "PRAGMA wal_checkpoint(TRUNCATE)");
-                    checkpointed = cp.executeStep() && cp.getColumn(0).getInt() == 0;
-                }
-                if (!checkpointed)
-                    return undo(RestoreFailure::Busy, Error{busy, target, 0, 0, {}});
-                const std::string mode = db->execAndGet("PRAGMA journal_mode = DELETE").getString();
-                if (mode != "delete")
-                    return undo(RestoreFailure::Busy, Error{busy, target, 0, 0, {}});
-                switchedFromWal = true;
-            }
-            // From here no other connection can read or write the file until the rename.
-            db->exec("BEGIN EXCLUSIVE");
-        } catch (const SQLite::Exception& e) {
-            const bool isBusy =
-                e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
-            if (isBusy)
-                return undo(RestoreFailure::Busy,
-                            Error{busy + QStringLiteral(" (") + QString::fromUtf8(e.what()) +
-                                      QLatin1Char(')'),
-                                  target,
-                                  0,
-                                  0,
-                                  {}});
-            return undo(RestoreFailure::Failed,
-                        Error{QStringLiteral("cannot lock the database for the swap: ") +
-                                  QString::fromUtf8(e.what()),
-                              target,
-                              0,
-                              0,
-                              {}});
-        }
-
-        outcome.safetyCopy =
-            target + QStringLiteral(".strata-before-restore-") +
-            QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
-        if (QFileInfo::exists(outcome.safetyCopy))
-            outcome.safetyCopy += QLatin1Char('-') + randomSuffix();
-        if (fileops::hardLink(target, outcome.safetyCopy)) {
-            outcome.safetyIsHardLink = true;
-        } else {
-            fileops::removeIfExists(outcome.safetyCopy);
-            auto copied = fileops::copyAndHash(target, outcome.safetyCopy);
-            if (!copied) {
-                outcome.safetyCopy.clear();
-                return undo(RestoreFailure::Failed, copied.error());
-            }
-        }
-        // Files beside the old database would be taken for the new one's: a -wal would be
-        // replayed into it. With the old one out of WAL mode and locked exclusively, none is in
-        // use; a -journal is not hot (the open above would have rolled it back).
-        for (const char* suffix : {"-wal", "-shm", "-journal"})
-            if (!fileops::removeIfExists(target + QLatin1String(suffix)))
-                return undo(RestoreFailure::Failed,
-                            Error{QStringLiteral("cannot remove the old database's %1 file")
-                                      .arg(QLatin1String(suffix)),
-                                  target,
-                                  0,
-                                  0,
-                                  {}});
-        if (Status s = fileops::replaceFile(temp, target); !s)
-            return undo(RestoreFailure::Failed, s.error());
-        // The rename stands either way; a failed flush of the folder only delays durability.
-        static_cast<void>(fileops::syncDir(QFileInfo(target).absolutePath()));
-        try {
-            db->exec("ROLLBACK"); // on the old file, now the safety copy: nothing was written
-        } catch (const SQLite::Exception&) {
-        }
-        db.reset();
-    }
+    bool busy = false;
+    auto swapped = TargetSwap::replace(temp, target, QStringLiteral("before-restore"),
+                                       options.busyTimeoutMs, &busy);
+    if (!swapped)
+        return discard(busy ? RestoreFailure::Busy : RestoreFailure::Failed, swapped.error());
+    outcome.safetyCopy = swapped->safetyCopy;
+    outcome.safetyIsHardLink = swapped->safetyIsHardLink;
     progress(RestorePhase::Swap, 1, 1);
     outcome.swapMs = phase.elapsed();
     outcome.totalMs = total.elapsed();

@@ -5,7 +5,6 @@ target_sources(strata_core PRIVATE
   copy/pgcopysource.h copy/pgcopysource.cpp
   copy/copyschema.h copy/copyschema.cpp
   copy/sqlitecopytarget.h copy/sqlitecopytarget.cpp
-  copy/targetswap.h copy/targetswap.cpp
   copy/datacopy.h copy/datacopy.cpp
 )
 target_sources(strata_cli PRIVATE

@@ -537,7 +537,8 @@ CopyReport DataCopy::run(const CopyOptions& options)
     // 6. In place, keeping what was there.
     progress(CopyPhase::Swap, {}, 0, 1);
     bool busy = false;
-    auto swapped = TargetSwap::replace(target.path(), report.target, options.busyTimeoutMs, &busy);
+    auto swapped = TargetSwap::replace(target.path(), report.target, QStringLiteral("before-copy"),
+                                       options.busyTimeoutMs, &busy);
     if (!swapped)
         return fail(busy ? CopyFailureKind::Busy : CopyFailureKind::Failed, swapped.error());
     target.release();

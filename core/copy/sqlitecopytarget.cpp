@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 
 #include <sqlite3.h>
@@ -23,12 +22,6 @@ namespace {
 
 // At most this many rows of a foreign-key violation are named in the message.
 constexpr int maxViolationsShown = 5;
-
-QString randomSuffix()
-{
-    return QString::number(QRandomGenerator::global()->generate64() & 0xffffffffffULL, 16)
-        .rightJustified(10, QLatin1Char('0'));
-}
 
 QString columnText(sqlite3_stmt* s, int i)
 {
@@ -52,7 +45,8 @@ Result<std::unique_ptr<SqliteCopyTarget>> SqliteCopyTarget::create(const QString
         return Error{
             QStringLiteral("cannot create the database's folder"), info.absolutePath(), 0, 0, {}};
     std::unique_ptr<SqliteCopyTarget> t(new SqliteCopyTarget);
-    const QString path = info.absoluteFilePath() + QStringLiteral(".strata-copy-") + randomSuffix();
+    const QString path =
+        info.absoluteFilePath() + QStringLiteral(".strata-copy-") + fileops::uniqueSuffix();
     const QByteArray native = QFile::encodeName(path);
     // The file is made here, empty (an empty file is an empty database), with the final mode
     // before a byte is written: a reader who opened a wider file would keep its descriptor

@@ -5,7 +5,6 @@
 
 #include <QDateTime>
 #include <QFileInfo>
-#include <QRandomGenerator>
 
 #include <sqlite3.h>
 
@@ -85,7 +84,7 @@ private:
 } // namespace
 
 Result<SwapOutcome> TargetSwap::replace(const QString& newFile, const QString& target,
-                                        int busyTimeoutMs, bool* busy)
+                                        const QString& label, int busyTimeoutMs, bool* busy)
 {
     *busy = false;
     SwapOutcome outcome;
@@ -102,16 +101,19 @@ Result<SwapOutcome> TargetSwap::replace(const QString& newFile, const QString& t
         return Error{why, target, 0, 0, {}};
 
     outcome.safetyCopy =
-        target + QStringLiteral(".strata-before-copy-") +
+        target + QStringLiteral(".strata-") + label + QLatin1Char('-') +
         QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
     if (QFileInfo::exists(outcome.safetyCopy))
-        outcome.safetyCopy +=
-            QLatin1Char('-') + QString::number(QRandomGenerator::global()->generate() & 0xffff, 16);
-    if (!fileops::hardLink(target, outcome.safetyCopy)) {
+        outcome.safetyCopy += QLatin1Char('-') + fileops::uniqueSuffix();
+    if (fileops::hardLink(target, outcome.safetyCopy)) {
+        outcome.safetyIsHardLink = true;
+    } else {
         fileops::removeIfExists(outcome.safetyCopy);
         auto copied = fileops::copyAndHash(target, outcome.safetyCopy);
-        if (!copied)
+        if (!copied) {
+            fileops::removeIfExists(outcome.safetyCopy);
             return copied.error();
+        }
     }
     auto undo = [&](const Error& e) -> Result<SwapOutcome> {
         fileops::removeIfExists(outcome.safetyCopy);
