@@ -4,6 +4,7 @@
 #include "clicommands.h"
 
 #include "backupmanager.h"
+#include "terminalline.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -80,45 +81,18 @@ int exitCodeOf(BackupErrorKind kind)
     return ExitFailed;
 }
 
-// A one-line progress display on a terminal, rewritten in place, only when the percentage moves.
-class ProgressLine final
+// "what 42% (420/1000 unit)" on a terminal line.
+void showProgress(TerminalLine& line, const QString& what, qint64 doneCount, qint64 total,
+                  const QString& unit)
 {
-public:
-    ProgressLine(QTextStream& err, bool enabled) : m_err(err), m_enabled(enabled) {}
-    ~ProgressLine() { done(); }
-
-    void show(const QString& what, qint64 doneCount, qint64 total, const QString& unit)
-    {
-        if (!m_enabled || total <= 0)
-            return;
-        const int percent = int(doneCount * 100 / total);
-        if (percent == m_lastPercent && what == m_lastWhat)
-            return;
-        m_lastPercent = percent;
-        m_lastWhat = what;
-        m_err << "\r  " << what << " " << percent << "%";
-        if (!unit.isEmpty())
-            m_err << " (" << doneCount << "/" << total << " " << unit << ")";
-        m_err << "   ";
-        m_err.flush();
-        m_open = true;
-    }
-    void done()
-    {
-        if (m_open)
-            m_err << "\n";
-        m_err.flush();
-        m_open = false;
-        m_lastPercent = -1;
-    }
-
-private:
-    QTextStream& m_err;
-    bool m_enabled;
-    bool m_open = false;
-    int m_lastPercent = -1;
-    QString m_lastWhat;
-};
+    if (total <= 0)
+        return;
+    QString text =
+        what + QLatin1Char(' ') + QString::number(doneCount * 100 / total) + QLatin1Char('%');
+    if (!unit.isEmpty())
+        text += QStringLiteral(" (%1/%2 %3)").arg(doneCount).arg(total).arg(unit);
+    line.show(text);
+}
 
 } // namespace
 
@@ -136,18 +110,20 @@ int CliCommands::backup()
         BackupErrorKind kind = BackupErrorKind::Project;
         if (auto problem = m.targetProblem(&kind))
             return fail(exitCodeOf(kind), *problem);
-        ProgressLine line(m_err, !m_req.json && m_req.showProgress);
+        TerminalLine line(m_err, !m_req.json && m_req.showProgress);
         BackupOptions options;
         const bool pg = m.environment().kind == Environment::Kind::Postgres;
         options.progress = [&](BackupPhase phase, qint64 done, qint64 total) {
             if (phase == BackupPhase::Copy)
-                line.show(binding + (pg ? QStringLiteral(": pg_dump") : QStringLiteral(": copying")),
-                          done, total, pg ? QStringLiteral("tables") : QStringLiteral("pages"));
+                showProgress(line,
+                             binding +
+                                 (pg ? QStringLiteral(": pg_dump") : QStringLiteral(": copying")),
+                             done, total, pg ? QStringLiteral("tables") : QStringLiteral("pages"));
             else
-                line.show(binding + QStringLiteral(": checking"), done, total, {});
+                showProgress(line, binding + QStringLiteral(": checking"), done, total, {});
         };
         auto outcome = m.backup(options);
-        line.done();
+        line.clear();
         if (!outcome)
             return fail(exitCodeOf(m.lastErrorKind()), outcome.error());
         const BackupEntry& e = outcome->entry;
@@ -320,24 +296,25 @@ int CliCommands::restore()
                   << env.name << "\n";
         m_out.flush();
     }
-    ProgressLine line(m_err, !m_req.json && m_req.showProgress);
+    TerminalLine line(m_err, !m_req.json && m_req.showProgress);
     RestoreOptions options;
     options.lockTimeoutMs = m_req.options.lockTimeoutMs;
     const bool pg = env.kind == Environment::Kind::Postgres;
     options.progress = [&](RestorePhase phase, qint64 done, qint64 total) {
         if (phase == RestorePhase::Copy)
-            line.show(pg ? QStringLiteral("verifying") : QStringLiteral("copying and verifying"),
-                      done, total, QStringLiteral("bytes"));
+            showProgress(line,
+                         pg ? QStringLiteral("verifying") : QStringLiteral("copying and verifying"),
+                         done, total, QStringLiteral("bytes"));
         else if (phase == RestorePhase::Check && pg)
-            line.show(QStringLiteral("pg_restore into a scratch database"), done, total,
-                      QStringLiteral("entries"));
+            showProgress(line, QStringLiteral("pg_restore into a scratch database"), done, total,
+                         QStringLiteral("entries"));
         else if (phase == RestorePhase::Check)
-            line.show(QStringLiteral("checking"), done, total, {});
+            showProgress(line, QStringLiteral("checking"), done, total, {});
         else
-            line.show(QStringLiteral("swapping"), done, total, {});
+            showProgress(line, QStringLiteral("swapping"), done, total, {});
     };
     auto outcome = m.restore(chosen.value(), options);
-    line.done();
+    line.clear();
     if (!outcome)
         return fail(exitCodeOf(m.lastErrorKind()), outcome.error());
     if (m_req.json) {

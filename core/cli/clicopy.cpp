@@ -4,6 +4,7 @@
 #include "clicommands.h"
 
 #include "datacopy.h"
+#include "terminalline.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -24,61 +25,26 @@ qint64 rowsPerSecond(const CopyReport& r)
     return r.rowsCopied * 1000 / ms;
 }
 
-// One line on a terminal, rewritten in place when the table or its percentage changes.
-class CopyProgressLine final
+// What the copy is doing, for its terminal line.
+QString progressText(CopyPhase phase, const QString& table, qint64 doneCount, qint64 total)
 {
-public:
-    CopyProgressLine(QTextStream& err, bool enabled) : m_err(err), m_enabled(enabled) {}
-    ~CopyProgressLine() { done(); }
-
-    void show(CopyPhase phase, const QString& table, qint64 doneCount, qint64 total)
-    {
-        if (!m_enabled)
-            return;
-        QString text;
-        switch (phase) {
-        case CopyPhase::Schema:
-            text = QStringLiteral("reading and translating the schema");
-            break;
-        case CopyPhase::Rows: {
-            const int percent = total > 0 ? int(doneCount * 100 / total) : 100;
-            text = QStringLiteral("copying %1 %2% (%3/%4 rows)")
-                       .arg(table)
-                       .arg(percent)
-                       .arg(count(doneCount), count(total));
-            break;
-        }
-        case CopyPhase::Indexes:
-            text = QStringLiteral("creating indexes and views");
-            break;
-        case CopyPhase::Check:
-            text = QStringLiteral("checking row counts and foreign keys");
-            break;
-        case CopyPhase::Swap:
-            text = QStringLiteral("putting the copy in place");
-            break;
-        }
-        if (text == m_last)
-            return;
-        m_err << "\r\x1b[2K  " << text;
-        m_err.flush();
-        m_last = text;
-        m_open = true;
+    switch (phase) {
+    case CopyPhase::Schema:
+        return QStringLiteral("reading and translating the schema");
+    case CopyPhase::Rows:
+        return QStringLiteral("copying %1 %2% (%3/%4 rows)")
+            .arg(table)
+            .arg(total > 0 ? int(doneCount * 100 / total) : 100)
+            .arg(count(doneCount), count(total));
+    case CopyPhase::Indexes:
+        return QStringLiteral("creating indexes and views");
+    case CopyPhase::Check:
+        return QStringLiteral("checking row counts and foreign keys");
+    case CopyPhase::Swap:
+        return QStringLiteral("putting the copy in place");
     }
-    void done()
-    {
-        if (m_open)
-            m_err << "\r\x1b[2K";
-        m_err.flush();
-        m_open = false;
-    }
-
-private:
-    QTextStream& m_err;
-    bool m_enabled;
-    bool m_open = false;
-    QString m_last;
-};
+    return {};
+}
 
 QJsonObject copyReportJson(const CopyReport& r)
 {
@@ -186,14 +152,14 @@ int CliCommands::copy()
               << ")\n";
         m_out.flush();
     }
-    CopyProgressLine line(m_err, !m_req.json && m_req.showProgress);
+    TerminalLine line(m_err, !m_req.json && m_req.showProgress);
     CopyOptions options;
     options.lockTimeoutMs = m_req.options.lockTimeoutMs;
     options.progress = [&](CopyPhase phase, const QString& table, qint64 done, qint64 total) {
-        line.show(phase, table, done, total);
+        line.show(progressText(phase, table, done, total));
     };
     const CopyReport report = job.run(options);
-    line.done();
+    line.clear();
     const int code = report.ok()                                      ? ExitOk
                      : report.failureKind == CopyFailureKind::Busy    ? ExitBusy
                      : report.failureKind == CopyFailureKind::Project ? ExitUsage
