@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <memory>
@@ -19,6 +20,11 @@ namespace {
 
 constexpr int kConnectTimeoutMs = 10000;
 constexpr int kMaxIdentifierBytes = 63; // NAMEDATALEN - 1
+// One restore of a database at a time: an advisory lock in the maintenance database, keyed
+// "STRR" and the target's name. It is also what makes an earlier restore's scratch database
+// safe to drop: no restore of the target is running that could still be using it.
+constexpr qint32 kRestoreLockClass = 0x53545252;
+const QString kScratchInfix = QStringLiteral("_strata_restore_");
 
 // `base` shortened (by whole characters) so that base + suffix fits a PostgreSQL identifier.
 QString fitName(QString base, const QString& suffix)
@@ -26,6 +32,17 @@ QString fitName(QString base, const QString& suffix)
     while (!base.isEmpty() && (base + suffix).toUtf8().size() > kMaxIdentifierBytes)
         base.chop(1);
     return base + suffix;
+}
+
+// Whether `name` is a scratch database a restore of `target` made: fitName(target, infix + hex).
+bool isScratchOf(const QString& name, const QString& target)
+{
+    const qsizetype at = name.lastIndexOf(kScratchInfix);
+    if (at < 0)
+        return false;
+    const QString tail = name.mid(at + kScratchInfix.size());
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{1,6}$"));
+    return hex.match(tail).hasMatch() && fitName(target, kScratchInfix + tail) == name;
 }
 
 // A PostgreSQL backup whose manifest and payload size are sound (BackupEntry::precheck).
@@ -173,6 +190,21 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
         return refuse(RestoreFailure::Refused, v.error());
     outcome.copyMs = phase.restart();
 
+    // One restore of this database at a time (held until the maintenance connection closes).
+    auto locked = s.value("SELECT pg_try_advisory_lock(" + QByteArray::number(kRestoreLockClass) +
+                          ", " + QByteArray::number(PgSession::lockKey(target.toUtf8())) + ")");
+    if (!locked)
+        return refuse(RestoreFailure::Failed, locked.error());
+    if (locked.value() != QLatin1String("t"))
+        return refuse(RestoreFailure::Busy,
+                      Error{QStringLiteral("another restore of database %1 is running; try again "
+                                           "when it has finished (nothing was changed)")
+                                .arg(target),
+                            {},
+                            0,
+                            0,
+                            {}});
+
     // The role's rights and the target's shape; other sessions refuse the restore now rather
     // than after the whole pg_restore.
     auto role = s.query("SELECT current_user, rolsuper::text, rolcreatedb::text FROM pg_roles "
@@ -230,9 +262,27 @@ Result<RestoreOutcome> PgRestore::restore(const BackupEntry& backup, const Envir
                           busy(others.value(), QStringLiteral("Nothing was changed.")));
     }
 
+    // A scratch database left by a restore of this target that did not finish (its process was
+    // killed): under the lock no restore can be using it.
+    if (auto names = s.query("SELECT datname FROM pg_database WHERE strpos(datname, $1) > 0",
+                             {kScratchInfix})) {
+        for (const QStringList& row : names.value()) {
+            if (!isScratchOf(row[0], target))
+                continue;
+            if (auto e = s.exec("DROP DATABASE " + PgSession::identifier(row[0])))
+                outcome.notes << QStringLiteral("could not drop %1, left by an earlier restore "
+                                                "that did not finish: %2")
+                                     .arg(row[0], e->describe());
+            else
+                outcome.notes << QStringLiteral("dropped %1, left by an earlier restore that did "
+                                                "not finish")
+                                     .arg(row[0]);
+        }
+    }
+
     // 3. The scratch database, restored and counted. From here a failure drops it.
     const QString scratch =
-        fitName(target, QStringLiteral("_strata_restore_") +
+        fitName(target, kScratchInfix +
                             QString::number(QRandomGenerator::global()->bounded(0x1000000), 16));
     QString problem;
     const QList<QByteArray> createSql =

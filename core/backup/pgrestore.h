@@ -15,7 +15,10 @@
 //      <target>_strata_before_restore_<UTC time> and the scratch database renamed to the target.
 //
 // Any failure before the renames drops the scratch database: the target is untouched. The
-// renames commit together or not at all. Details in docs/backups.md.
+// renames commit together or not at all. One restore of a database runs at a time (an advisory
+// lock in the maintenance database; a second is refused as busy), and a restore drops the
+// scratch databases an earlier, interrupted restore of the same target left behind.
+// Details in docs/backups.md.
 
 #include "backupmanifest.h"
 #include "project.h"

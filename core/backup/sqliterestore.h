@@ -45,6 +45,7 @@ struct RestoreOutcome
     qint64 checkMs = 0; // checks on the copy (its fsync alongside), journal mode
     qint64 swapMs = 0;  // checkpoint, lock, safety copy, rename
     qint64 totalMs = 0;
+    QStringList notes; // what the restore did besides (e.g. cleared an earlier one's leftovers)
 };
 
 // Why a restore did not happen: drives the CLI's exit code.

@@ -324,10 +324,14 @@ int CliCommands::restore()
                                  {QStringLiteral("environment"), env.name},
                                  {QStringLiteral("target"), outcome->target},
                                  {QStringLiteral("safety_copy"), outcome->safetyCopy},
+                                 {QStringLiteral("notes"),
+                                  QJsonArray::fromStringList(outcome->notes)},
                                  {QStringLiteral("duration_ms"), outcome->totalMs}})
                      .toJson(QJsonDocument::Indented);
         return ExitOk;
     }
+    for (const QString& note : outcome->notes)
+        m_out << "  note: " << note << "\n";
     if (pg) {
         m_out << "  verified: sha256, pg_restore --list, then restored into a scratch database "
                  "and its row counts checked ("

@@ -19,12 +19,7 @@ constexpr qint32 kLockClass = 0x53545241;
 
 qint32 lockKey(const PgHistory& history)
 {
-    quint32 h = 2166136261u; // FNV-1a: stable across processes, unlike qHash
-    for (char c : history.qualifiedTable()) {
-        h ^= quint8(c);
-        h *= 16777619u;
-    }
-    return qint32(h & 0x7fffffff); // pg_locks shows objid as an unsigned oid: keep it positive
+    return PgSession::lockKey(history.qualifiedTable());
 }
 
 // Statements that end or start a transaction would break "the migration and its history row

@@ -192,6 +192,16 @@ QByteArray PgSession::literal(const QString& text) const
     return out;
 }
 
+qint32 PgSession::lockKey(const QByteArray& name)
+{
+    quint32 h = 2166136261u;
+    for (char c : name) {
+        h ^= quint8(c);
+        h *= 16777619u;
+    }
+    return qint32(h & 0x7fffffff);
+}
+
 QByteArray PgSession::identifier(const QString& name)
 {
     QByteArray q = name.toUtf8();

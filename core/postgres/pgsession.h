@@ -58,6 +58,9 @@ public:
     // A string literal for SQL text ('it''s'), escaped by libpq for this connection.
     QByteArray literal(const QString& text) const;
     static QByteArray identifier(const QString& name); // "name", quotes doubled
+    // The second key of a two-key advisory lock named by `name`: FNV-1a (stable across
+    // processes, unlike qHash), kept positive because pg_locks shows it as an unsigned oid.
+    static qint32 lockKey(const QByteArray& name);
 
     int serverVersion() const;
     int backendPid() const;

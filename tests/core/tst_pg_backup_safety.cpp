@@ -93,6 +93,8 @@ private slots:
     void unreadableTableIsTheReportedCause();
     void backupUnderWritesIsOneMoment();
     void sessionBeforeRenameLeavesTargetUntouched();
+    void interruptedRestoreLeftoversAreDropped();
+    void secondRestoreOfOneDatabaseIsBusy();
     void beforePrefersTheHistorysBackupId();
     void beforeSkipsUnknownSchemaVersions();
 };
@@ -386,6 +388,78 @@ void TestPgBackupSafety::sessionBeforeRenameLeavesTargetUntouched()
     late.reset();
     QCOMPARE(db.fingerprint(), changed);
     QCOMPARE(db.beside(), QStringList{}); // the scratch database dropped, nothing kept aside
+}
+
+void TestPgBackupSafety::interruptedRestoreLeftoversAreDropped()
+{
+    TargetDb db(QStringLiteral("left"));
+    QVERIFY2(db.isValid(), qPrintable(db.error()));
+    PgProject p(db.url());
+    QVERIFY(p.add(QStringLiteral("001_shop.sql"), schema1));
+    QVERIFY(migrate(p.load()));
+    QVERIFY(fill(db, 10, 2));
+    auto backup = takeBackup(p.load());
+    QVERIFY2(backup, qPrintable(backup ? QString() : backup.error().toString()));
+
+    // What a killed restore leaves (its scratch database), and names that only look like it.
+    const QString leftover = db.name() + QStringLiteral("_strata_restore_abc12");
+    const QString notHex = db.name() + QStringLiteral("_strata_restore_mine");
+    const QString otherTarget = QStringLiteral("other_%1_strata_restore_abc12").arg(db.name());
+    for (const QString& name : {leftover, notHex, otherTarget})
+        adminExec(QStringLiteral("CREATE DATABASE \"%1\"").arg(name));
+
+    BackupManager m(p.load(), app, local);
+    auto restored = m.restore(backup.value());
+    const QStringList after = adminColumn(
+        QStringLiteral("SELECT datname FROM pg_database WHERE datname IN ('%1', '%2', '%3')")
+            .arg(leftover, notHex, otherTarget));
+    adminExec(QStringLiteral("DROP DATABASE IF EXISTS \"%1\"").arg(otherTarget));
+    QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().toString()));
+    QVERIFY(!after.contains(leftover));
+    QVERIFY(after.contains(notHex));
+    QVERIFY(after.contains(otherTarget));
+    QCOMPARE(restored->notes.size(), 1);
+    QVERIFY2(restored->notes.first().contains(QStringLiteral("dropped ") + leftover),
+             qPrintable(restored->notes.first()));
+}
+
+void TestPgBackupSafety::secondRestoreOfOneDatabaseIsBusy()
+{
+    TargetDb db(QStringLiteral("twice"));
+    QVERIFY2(db.isValid(), qPrintable(db.error()));
+    PgProject p(db.url());
+    QVERIFY(p.add(QStringLiteral("001_shop.sql"), schema1));
+    QVERIFY(migrate(p.load()));
+    QVERIFY(fill(db, 10, 2));
+    auto backup = takeBackup(p.load());
+    QVERIFY2(backup, qPrintable(backup ? QString() : backup.error().toString()));
+    QVERIFY(db.exec(QStringLiteral("DELETE FROM orders")));
+    const QString changed = db.fingerprint();
+
+    // A restore of the same database holds the lock (from the maintenance database, as one
+    // does); a scratch database of its own must not be taken for a leftover either.
+    pqxx::connection first(serverConninfo(QStringLiteral("postgres")).toStdString());
+    pqxx::nontransaction tx(first);
+    tx.exec("SELECT pg_advisory_lock(" + std::to_string(0x53545252) + ", " +
+            std::to_string(PgSession::lockKey(db.name().toUtf8())) + ")");
+    const QString inProgress = db.name() + QStringLiteral("_strata_restore_fff");
+    adminExec(QStringLiteral("CREATE DATABASE \"%1\"").arg(inProgress));
+
+    BackupManager m(p.load(), app, local);
+    auto refused = m.restore(backup.value());
+    QVERIFY(!refused);
+    QCOMPARE(int(m.lastErrorKind()), int(BackupErrorKind::Busy));
+    QVERIFY2(refused.error().message.contains(QLatin1String("another restore of database")),
+             qPrintable(refused.error().message));
+    QCOMPARE(db.fingerprint(), changed);
+    QCOMPARE(db.beside(), QStringList{inProgress});
+
+    // Once the other restore has finished, this one runs.
+    tx.exec("SELECT pg_advisory_unlock_all()");
+    adminExec(QStringLiteral("DROP DATABASE \"%1\"").arg(inProgress));
+    auto restored = m.restore(backup.value());
+    QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().toString()));
+    QVERIFY(db.fingerprint() != changed);
 }
 
 void TestPgBackupSafety::beforePrefersTheHistorysBackupId()
