@@ -231,6 +231,17 @@ inline Result<BackupEntry> takeBackup(const Project& project, std::optional<qint
     return outcome->entry;
 }
 
+// `db` given the shop schema through its project, `customers` customers with `ordersEach`
+// orders each, and backed up.
+inline Result<BackupEntry> shopBackup(TargetDb& db, PgProject& p, int customers, int ordersEach)
+{
+    if (!p.add(QStringLiteral("001_shop.sql"), schema1) || !migrate(p.load()) ||
+        !fill(db, customers, ordersEach))
+        return Error{QStringLiteral("cannot set up the shop database %1").arg(db.name()), {}, 0, 0,
+                     {}};
+    return takeBackup(p.load());
+}
+
 inline Result<RestoreOutcome> restore(const Project& project, const BackupEntry& entry,
                                       BackupErrorKind* kind = nullptr)
 {

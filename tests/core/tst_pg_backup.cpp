@@ -135,10 +135,7 @@ void TestPgBackup::connectedSessionRefusesRestore()
     TargetDb db(QStringLiteral("busy"));
     QVERIFY2(db.isValid(), qPrintable(db.error()));
     PgProject p(db.url());
-    QVERIFY(p.add(QStringLiteral("001_shop.sql"), schema1));
-    QVERIFY(migrate(p.load()));
-    QVERIFY(fill(db, 20, 3));
-    auto backup = takeBackup(p.load());
+    auto backup = shopBackup(db, p, 20, 3);
     QVERIFY2(backup, qPrintable(backup ? QString() : backup.error().toString()));
     QVERIFY(db.exec(QStringLiteral("DELETE FROM orders")));
     const QString changed = db.fingerprint();
@@ -194,10 +191,7 @@ void TestPgBackup::damagedBackupIsRefused()
     TargetDb db(QStringLiteral("damaged"));
     QVERIFY2(db.isValid(), qPrintable(db.error()));
     PgProject p(db.url());
-    QVERIFY(p.add(QStringLiteral("001_shop.sql"), schema1));
-    QVERIFY(migrate(p.load()));
-    QVERIFY(fill(db, 20, 3));
-    auto backup = takeBackup(p.load());
+    auto backup = shopBackup(db, p, 20, 3);
     QVERIFY2(backup, qPrintable(backup ? QString() : backup.error().toString()));
     QVERIFY(db.exec(QStringLiteral("UPDATE customers SET name = name || ' (changed)'")));
     const QString changed = db.fingerprint();

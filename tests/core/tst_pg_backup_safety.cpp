@@ -354,10 +354,7 @@ void TestPgBackupSafety::sessionBeforeRenameLeavesTargetUntouched()
     TargetDb db(QStringLiteral("late"));
     QVERIFY2(db.isValid(), qPrintable(db.error()));
     PgProject p(db.url());
-    QVERIFY(p.add(QStringLiteral("001_shop.sql"), schema1));
-    QVERIFY(migrate(p.load()));
-    QVERIFY(fill(db, 20, 3));
-    auto backup = takeBackup(p.load());
+    auto backup = shopBackup(db, p, 20, 3);
     QVERIFY2(backup, qPrintable(backup ? QString() : backup.error().toString()));
     QVERIFY(db.exec(QStringLiteral("DELETE FROM orders WHERE id % 2 = 0")));
     const QString changed = db.fingerprint();
@@ -395,10 +392,7 @@ void TestPgBackupSafety::interruptedRestoreLeftoversAreDropped()
     TargetDb db(QStringLiteral("left"));
     QVERIFY2(db.isValid(), qPrintable(db.error()));
     PgProject p(db.url());
-    QVERIFY(p.add(QStringLiteral("001_shop.sql"), schema1));
-    QVERIFY(migrate(p.load()));
-    QVERIFY(fill(db, 10, 2));
-    auto backup = takeBackup(p.load());
+    auto backup = shopBackup(db, p, 10, 2);
     QVERIFY2(backup, qPrintable(backup ? QString() : backup.error().toString()));
 
     // What a killed restore leaves (its scratch database), and names that only look like it.
@@ -428,10 +422,7 @@ void TestPgBackupSafety::secondRestoreOfOneDatabaseIsBusy()
     TargetDb db(QStringLiteral("twice"));
     QVERIFY2(db.isValid(), qPrintable(db.error()));
     PgProject p(db.url());
-    QVERIFY(p.add(QStringLiteral("001_shop.sql"), schema1));
-    QVERIFY(migrate(p.load()));
-    QVERIFY(fill(db, 10, 2));
-    auto backup = takeBackup(p.load());
+    auto backup = shopBackup(db, p, 10, 2);
     QVERIFY2(backup, qPrintable(backup ? QString() : backup.error().toString()));
     QVERIFY(db.exec(QStringLiteral("DELETE FROM orders")));
     const QString changed = db.fingerprint();
