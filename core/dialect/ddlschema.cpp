@@ -57,6 +57,28 @@ struct Tokens
         }
         return -1;
     }
+    // The comma-separated terms of the group from `open` ('(') to `close` (its ')'), each as
+    // [begin, end) token indexes, nested groups skipped; nullopt if unbalanced or a term is empty.
+    std::optional<QList<std::pair<int, int>>> terms(int open, int close) const
+    {
+        QList<std::pair<int, int>> out;
+        int begin = open + 1;
+        for (int k = open + 1; k <= close; ++k) {
+            if (symbol(k, u'(')) {
+                k = skipGroup(k) - 1;
+                if (k < 0)
+                    return std::nullopt;
+                continue;
+            }
+            if (!(symbol(k, u',') || k == close))
+                continue;
+            if (k == begin)
+                return std::nullopt;
+            out.append({begin, k});
+            begin = k + 1;
+        }
+        return out;
+    }
     // The plain names of a "(a, b)" group at `i` (no COLLATE, ASC or DESC); sets `next` after it.
     std::optional<QStringList> nameList(int i, int& next) const
     {
@@ -354,19 +376,10 @@ bool Model::createTable(const Tokens& s)
     int primaryKeys = 0;
     bool rowidKey = false;
     QStringList tableKey; // a table-level PRIMARY KEY's columns
-    int begin = open + 1;
-    for (int k = open + 1; k <= close; ++k) {
-        if (s.symbol(k, u'(')) {
-            k = s.skipGroup(k) - 1;
-            if (k < 0)
-                return false;
-            continue;
-        }
-        if (!(s.symbol(k, u',') || k == close))
-            continue;
-        const int end = k;
-        if (end == begin)
-            return false;
+    const auto terms = s.terms(open, close);
+    if (!terms)
+        return false;
+    for (const auto& [begin, end] : *terms) {
         int j = begin;
         if (s.word(j, "CONSTRAINT"_L1) && s.isName(j + 1))
             j += 2;
@@ -405,7 +418,6 @@ bool Model::createTable(const Tokens& s)
             j += 3;
         if (j != end)
             return false;
-        begin = k + 1;
     }
     if (table.columns.isEmpty())
         return false;
@@ -499,20 +511,10 @@ bool Model::createIndex(const Tokens& s)
              s.sql.mid(s.t[i].begin, s.t[last].begin - s.t[i].begin);
     // Each key term: a column (with its COLLATE / ASC / DESC), or an expression.
     bool expression = false;
-    int begin = open + 1;
-    const int close = after - 1;
-    for (int k = open + 1; k <= close; ++k) {
-        if (s.symbol(k, u'(')) {
-            k = s.skipGroup(k) - 1;
-            if (k < 0)
-                return false;
-            continue;
-        }
-        if (!(s.symbol(k, u',') || k == close))
-            continue;
-        int end = k;
-        if (end == begin)
-            return false;
+    const auto terms = s.terms(open, after - 1);
+    if (!terms)
+        return false;
+    for (auto [begin, end] : *terms) {
         if (s.word(end - 1, "ASC"_L1) || s.word(end - 1, "DESC"_L1))
             --end;
         if (end - begin >= 3 && s.word(end - 2, "COLLATE"_L1) && s.isName(end - 1))
@@ -527,7 +529,6 @@ bool Model::createIndex(const Tokens& s)
         } else {
             expression = true;
         }
-        begin = k + 1;
     }
     if (expression)
         ix.columns = QStringList{indexKeyList(ix.sql)};
