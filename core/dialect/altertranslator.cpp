@@ -98,6 +98,21 @@ void AlterTranslator::rebuild(const QString& table, const TableChanges& changes,
     m_ctx.shadow.enqueue(replay);
 }
 
+// Whether `column` of `table` (as it is now) already has the SQLite type `type` maps to, with
+// no boolean or enum CHECK tied to either type: then ALTER COLUMN TYPE changes nothing in SQLite.
+bool AlterTranslator::sameSqliteType(const Table* table, const QString& tableName,
+                                     const QString& column, const MappedType& type) const
+{
+    const Column* c = table ? table->column(column) : nullptr;
+    if (!c || type.boolean || !type.enumName.isEmpty() ||
+        c->declaredType.compare(type.sqlType, Qt::CaseInsensitive) != 0)
+        return false;
+    for (const QString& suffix : {QStringLiteral("_bool"), QStringLiteral("_enum")})
+        if (mentions(table->sql, tableName + QLatin1Char('_') + column + suffix))
+            return false;
+    return true;
+}
+
 void AlterTranslator::alterTable(const PgNode& s)
 {
     const std::string_view objtype = s["objtype"].str();
@@ -185,6 +200,15 @@ void AlterTranslator::alterTable(const PgNode& s)
             const PgNode& def = cmd["def"]["ColumnDef"];
             TypeMapper types(m_ctx);
             const MappedType type = types.map(def["typeName"]);
+            const Table* current = currentTable(table, location);
+            if (sameSqliteType(current, table, column, type) && def["raw_default"].isNull() &&
+                def["collClause"].isNull()) {
+                m_ctx.note(int(def["location"].integer()),
+                           QStringLiteral("the column \"%1\" is %2 in SQLite already: the type "
+                                          "change needs no table rebuild")
+                               .arg(column, type.sqlType));
+                continue;
+            }
             ColumnChange change;
             change.column = column;
             change.newType = type.sqlType;

@@ -29,6 +29,8 @@ private:
     bool refreshSchema(const QString& name, int location);
     // The table as the translated history has built it; nullptr (and an error) when unknown.
     const Table* currentTable(const QString& name, int location);
+    bool sameSqliteType(const Table* table, const QString& tableName, const QString& column,
+                        const MappedType& type) const;
     void rebuild(const QString& table, const TableChanges& changes, int location);
     bool dropColumnNeedsRebuild(const Table& table, const QString& column) const;
 
