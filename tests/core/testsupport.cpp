@@ -172,15 +172,25 @@ QString TempProject::addMigration(const QString& fileName, const QByteArray& con
     return writeFile(path, content) ? path : QString();
 }
 
+Project loadProjectIn(const QString& folder, QString* error)
+{
+    auto project = loadStrataToml(QDir(folder).filePath(QStringLiteral("strata.toml")));
+    if (project)
+        return project.value();
+    if (error)
+        *error = project.error().toString();
+    else
+        qWarning("%s", qPrintable(project.error().toString()));
+    return {};
+}
+
 Project TempProject::load() const
 {
-    auto project = loadStrataToml(m_dir.filePath(QStringLiteral("strata.toml")));
-    if (!project) {
-        reportFailure(QStringLiteral("cannot load the temporary project: ") +
-                      project.error().toString());
-        return {};
-    }
-    return project.value();
+    QString error;
+    Project project = loadProjectIn(m_dir.path(), &error);
+    if (!error.isEmpty())
+        reportFailure(QStringLiteral("cannot load the temporary project: ") + error);
+    return project;
 }
 
 QByteArray tableMigration(int n)

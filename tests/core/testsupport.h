@@ -40,6 +40,10 @@ bool tableExists(const QString& dbPath, const QString& table);
 // equal schemas.
 QStringList schemaDump(const QString& dbPath);
 
+// <folder>/strata.toml loaded; an empty Project when it does not load, with the reason in
+// `error` (or, when no `error` is given, as a warning in the test's output).
+Project loadProjectIn(const QString& folder, QString* error = nullptr);
+
 // The fixture folder tests/fixtures/<name>.
 QString fixturePath(const QString& name);
 

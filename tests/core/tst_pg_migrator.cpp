@@ -61,13 +61,7 @@ public:
         m_passwordEnv = passwordEnv;
         return writeToml();
     }
-    Project load() const
-    {
-        auto p = loadStrataToml(m_dir.filePath(QStringLiteral("strata.toml")));
-        if (!p)
-            qWarning("%s", qPrintable(p.error().toString()));
-        return p ? p.value() : Project{};
-    }
+    Project load() const { return loadProjectIn(m_dir.path()); }
 
 private:
     bool writeToml()

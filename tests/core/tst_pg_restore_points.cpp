@@ -47,13 +47,7 @@ public:
                          "ALTER TABLE items ADD COLUMN price numeric(10,2) NOT NULL DEFAULT 0;\n");
     }
     bool isValid() const { return m_ok; }
-    Project load() const
-    {
-        auto p = loadStrataToml(m_dir.filePath(QStringLiteral("strata.toml")));
-        if (!p)
-            qWarning("%s", qPrintable(p.error().toString()));
-        return p ? p.value() : Project{};
-    }
+    Project load() const { return loadProjectIn(m_dir.path()); }
 
 private:
     QTemporaryDir m_dir;

@@ -135,13 +135,7 @@ public:
     {
         return writeFile(m_dir.filePath(QStringLiteral("migrations/") + name), sql.toUtf8());
     }
-    Project load() const
-    {
-        auto p = loadStrataToml(m_dir.filePath(QStringLiteral("strata.toml")));
-        if (!p)
-            qWarning("%s", qPrintable(p.error().toString()));
-        return p ? p.value() : Project{};
-    }
+    Project load() const { return loadProjectIn(m_dir.path()); }
     bool isValid() const { return m_ok && m_dir.isValid(); }
 
 private:
